@@ -1,0 +1,62 @@
+# Two commands on a fresh machine with Python 3.11: `make run` and `make test`. Both idempotent.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKER_PROCESSES ?= 2
+WORKER_THREADS ?= 1
+
+.PHONY: run test worker install install-dev check lint typecheck imports pytest bench clean
+
+# Reinstall only when a requirements file changed since the last install.
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.installed-run $@
+
+install: $(VENV)/.installed-run
+install-dev: $(VENV)/.installed-dev
+
+# Serves http://$(HOST):$(PORT) through daphne (HTTP + websockets). Without BROKER_URL/REDIS_URL
+# the generation worker runs inside the same process; with them, start `make worker` as well.
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/daphne -b $(HOST) -p $(PORT) sora_site.asgi:application
+
+worker: install
+	$(BIN)/dramatiq sora_site.worker --processes $(WORKER_PROCESSES) --threads $(WORKER_THREADS) $(WORKER_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install-dev
+	$(BIN)/mypy .
+
+imports: install-dev
+	$(BIN)/lint-imports
+
+pytest: install-dev
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+check: lint typecheck imports
+
+test: install-dev
+	$(MAKE) --no-print-directory check
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: install-dev
+	$(BIN)/python bench/engine.py
+
+clean:
+	rm -rf $(VENV) staticfiles .mypy_cache .ruff_cache

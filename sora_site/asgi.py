@@ -1,0 +1,31 @@
+"""ASGI entry point: HTTP through Django, websockets through Channels (served by daphne)."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sora_site.settings")
+django_asgi_app = get_asgi_application()
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.conf import settings  # noqa: E402
+
+from sora_site.routing import websocket_urlpatterns  # noqa: E402
+from sora_site.tasks import import_all_actors  # noqa: E402
+
+import_all_actors()
+if settings.INPROCESS_WORKER:
+    from sora_site.broker import start_inprocess_worker
+
+    start_inprocess_worker(settings.DRAMATIQ_WORKER_THREADS)
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": AllowedHostsOriginValidator(
+            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        ),
+    }
+)
