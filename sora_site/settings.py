@@ -125,11 +125,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 BROKER_URL = env.str("BROKER_URL", default="") or REDIS_URL
 
+
+
+def _redis_db_url(url: str, db: int) -> str:
+    """The same server, another database number: the cache may be flushed without touching
+    the broker's queues or the channel layer."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{db}"))
+
+
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": env.str("REDIS_CACHE_URL", default="") or _redis_db_url(REDIS_URL, 1),
             "KEY_PREFIX": "framecast",
         }
     }
@@ -215,6 +226,8 @@ STORAGES = {
         )
     },
 }
+# In development whitenoise also serves straight from the source folders (no collectstatic).
+WHITENOISE_USE_FINDERS = not PRODUCTION
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
