@@ -1,3 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path, re_path
 
-urlpatterns: list = []
+from accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    # /@handle is the public profile; the trailing slash is optional.
+    re_path(r"^@(?P<handle>[A-Za-z0-9_.]{1,30})/?$", views.profile, name="profile"),
+    # Avatar files have server-made random names that are never reused: cacheable forever.
+    re_path(r"^avatars/(?P<name>[0-9a-f]{32}\.webp)$", views.avatar, name="avatar"),
+    path("settings/", views.settings_index, name="settings"),
+    path("settings/profile/", views.settings_profile, name="settings_profile"),
+    path("settings/export/", views.settings_export, name="settings_export"),
+    path("settings/delete/", views.settings_delete, name="settings_delete"),
+    path("notifications/", views.notifications, name="notifications"),
+]

@@ -4,4 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-websocket_urlpatterns: list[Any] = []
+from videos.routing import websocket_urlpatterns as videos_websockets
+
+websocket_urlpatterns: list[Any] = [*videos_websockets]

@@ -99,17 +99,14 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sora_site.core.context.site",
+                "accounts.context.notifications",
             ],
         },
     },
 ]
 
 # --- Database: SQLite by default, PostgreSQL (psycopg 3) when DATABASE_URL is set -------------
-DATABASES = {
-    "default": env.db_url(
-        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
-    )
-}
+DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the in-process worker write progress while the site reads.
     DATABASES["default"].setdefault("OPTIONS", {})
@@ -124,7 +121,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis: cache, channel layer and (unless BROKER_URL says otherwise) the task broker ---------
 REDIS_URL = env.str("REDIS_URL", default="")
 BROKER_URL = env.str("BROKER_URL", default="") or REDIS_URL
-
 
 
 def _redis_db_url(url: str, db: int) -> str:
@@ -173,19 +169,28 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+# The handle is allauth's "username": allauth checks it (model validators, reserved names,
+# case-insensitive uniqueness) and stores it lowercase; people still log in by email only.
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = "handle"
+ACCOUNT_PRESERVE_USERNAME_CASING = False
+ACCOUNT_USERNAME_BLACKLIST = [
+    "admin", "administrator", "root", "staff", "support", "help", "moderator", "moderators",
+    "framecast", "system", "official", "security", "settings", "notifications", "api",
+]
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = env.str(
     "ACCOUNT_EMAIL_VERIFICATION", default="mandatory" if PRODUCTION else "optional"
 )
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraForm"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # Failed logins are counted in the cache, so with Redis the limit holds across processes.
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
+# Absolute links in emails sent outside a request (notifications).
+SITE_URL = env.str("FRAMECAST_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # --- Internationalisation ------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -290,3 +295,28 @@ LOGGING = {
 # --- Generation ---------------------------------------------------------------------------------
 GEN_ENGINE_BACKEND = env.str("GEN_ENGINE_BACKEND", default="default")
 GEN_ENGINE_MODEL_DIR = env.str("GEN_ENGINE_MODEL_DIR", default="")
+
+# --- Provenance: C2PA signing keys and the invisible watermark key ------------------------------
+# In production all four are required (sora_site/provenance.py refuses to sign without them); in
+# development the engine generates a P-256 root and leaf outside git and uses a development key.
+C2PA_CERT_CHAIN_FILE = env.str("C2PA_CERT_CHAIN_FILE", default="")  # leaf then root, PEM
+C2PA_PRIVATE_KEY_FILE = env.str("C2PA_PRIVATE_KEY_FILE", default="")
+C2PA_TRUST_ANCHOR_FILE = env.str("C2PA_TRUST_ANCHOR_FILE", default="")  # the root, PEM
+WATERMARK_KEY = env.str("FRAMECAST_WATERMARK_KEY", default="")
+VERIFY_MAX_UPLOAD_BYTES = env.int("FRAMECAST_VERIFY_MAX_BYTES", default=200 * 1024 * 1024)
+# Limits and timing of the generation jobs (videos app).
+GENERATION_DAILY_QUOTA = env.int("GENERATION_DAILY_QUOTA", default=30)
+GENERATION_DAILY_QUOTA_TEEN = env.int("GENERATION_DAILY_QUOTA_TEEN", default=15)
+GENERATION_MAX_ACTIVE = env.int("GENERATION_MAX_ACTIVE", default=2)
+GENERATION_HEARTBEAT_SECONDS = env.float("GENERATION_HEARTBEAT_SECONDS", default=5.0)
+GENERATION_HEARTBEAT_EXPIRY_SECONDS = env.float("GENERATION_HEARTBEAT_EXPIRY_SECONDS", default=60.0)
+GENERATION_QUEUED_STALE_SECONDS = env.float("GENERATION_QUEUED_STALE_SECONDS", default=300.0)
+GENERATION_SWEEP_INTERVAL_SECONDS = env.float("GENERATION_SWEEP_INTERVAL_SECONDS", default=30.0)
+GENERATION_TIME_LIMIT_SECONDS = env.int("GENERATION_TIME_LIMIT_SECONDS", default=60 * 60)
+
+# --- Feed -------------------------------------------------------------------------------------------
+FEED_TEEN_DAILY_CAP = env.int("FEED_TEEN_DAILY_CAP", default=60)
+FEED_PAGE_SIZE = env.int("FEED_PAGE_SIZE", default=8)
+FEED_CREATE_CARD_EVERY = env.int("FEED_CREATE_CARD_EVERY", default=6)
+FEED_BREAK_AFTER_VIDEOS = env.int("FEED_BREAK_AFTER_VIDEOS", default=25)
+FEED_COMMENTS_PER_MINUTE = env.int("FEED_COMMENTS_PER_MINUTE", default=5)

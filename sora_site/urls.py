@@ -11,4 +11,7 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
+    path("", include("cameos.urls")),
+    path("", include("videos.urls")),
+    path("", include("feed.urls")),
 ]

@@ -22,7 +22,9 @@ REQUIRE_SERVICES = os.environ.get("FRAMECAST_REQUIRE_SERVICES") == "1"
 def _reachable(url: str, default_port: int) -> bool:
     parsed = urlparse(url)
     try:
-        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or default_port), 2):
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or default_port), 2
+        ):
             return True
     except OSError:
         return False
@@ -54,9 +56,13 @@ def rabbitmq_url() -> str:
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-    lines = [f"framecast: database={engine}, redis={'yes' if os.environ.get('REDIS_URL') else 'no'}"]
+    lines = [
+        f"framecast: database={engine}, redis={'yes' if os.environ.get('REDIS_URL') else 'no'}"
+    ]
     if engine == "sqlite3":
-        lines.append("framecast: no DATABASE_URL - tests run on SQLite (CI runs them on PostgreSQL)")
+        lines.append(
+            "framecast: no DATABASE_URL - tests run on SQLite (CI runs them on PostgreSQL)"
+        )
     if not os.environ.get("REDIS_URL"):
         lines.append("framecast: no REDIS_URL - in-memory cache, channel layer and broker")
     return lines
@@ -67,6 +73,15 @@ def _isolated_media(tmp_path: Path, settings: pytest.FixtureRequest) -> Iterator
     """Every test writes media into its own temporary folder, never into var/media."""
     settings.MEDIA_ROOT = str(tmp_path / "media")  # type: ignore[attr-defined]
     yield
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
+    """Django's default PBKDF2 costs about a second a hash on these cores and factories hash for
+    every user. What the suite tests is the flows, not the hasher."""
+    settings.PASSWORD_HASHERS = [  # type: ignore[attr-defined]
+        "django.contrib.auth.hashers.MD5PasswordHasher"
+    ]
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,205 @@
+"""Every write of the feed: likes, comments, views, steering, the teen daily count."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import numpy as np
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.social import is_blocked_between
+from feed.models import Comment, FeedDay, FeedPreference, Like, SeeLess, VideoStats, ViewEvent
+from feed.selectors import visible_published_videos
+from sora_site.core import embeddings
+from sora_site.core.errors import LimitExceeded, NotFound, PermissionDenied, ValidationFailed
+from videos.models import Video
+
+COMMENT_MAX_CHARS = 500
+PREFERENCE_MAX_CHARS = 300
+MAX_WATCH_SECONDS_PER_EVENT = 3600.0
+
+
+def video_for_viewer(*, viewer: User | None, public_id: str) -> Video:
+    """A published video the viewer may see, or NotFound (never reveals that a draft exists)."""
+    video = visible_published_videos(viewer).select_related("owner").filter(public_id=public_id).first()
+    if video is None:
+        raise NotFound("This video is not available.")
+    return video
+
+
+def _bump(video_id: int, **deltas: int | float) -> None:
+    """Add to a video's counters with F() so concurrent updates never lose one."""
+    updates = {name: Greatest(F(name) + delta, 0) for name, delta in deltas.items()}
+    if not VideoStats.objects.filter(video_id=video_id).update(**updates):
+        try:
+            with transaction.atomic():
+                VideoStats.objects.create(
+                    video_id=video_id, **{k: max(v, 0) for k, v in deltas.items()}
+                )
+        except IntegrityError:  # created concurrently: apply the delta to that row
+            VideoStats.objects.filter(video_id=video_id).update(**updates)
+
+
+def _check_interaction(viewer: User, video: Video) -> None:
+    if is_blocked_between(viewer, video.owner):
+        raise PermissionDenied("You can't interact with this account.", code="blocked")
+
+
+def like_set(*, viewer: User, video: Video, liked: bool) -> bool:
+    """Like or unlike; repeating the same request changes nothing. Returns the new state."""
+    _check_interaction(viewer, video)
+    with transaction.atomic():
+        if liked:
+            _, created = Like.objects.get_or_create(user=viewer, video=video)
+            if created:
+                _bump(video.pk, likes=1)
+        elif Like.objects.filter(user=viewer, video=video).delete()[0]:
+            _bump(video.pk, likes=-1)
+    return liked
+
+
+def _rate_limit(key: str, limit: int, window_seconds: int, message: str) -> None:
+    bucket = f"rate:{key}:{int(time.time() // window_seconds)}"
+    cache.add(bucket, 0, timeout=window_seconds * 2)
+    if cache.incr(bucket) > limit:
+        raise LimitExceeded(message, code="rate_limited")
+
+
+def _moderate_comment(viewer: User, text: str) -> None:
+    from moderation.classifier import check_prompt
+
+    decision = check_prompt(text, teen=viewer.is_teen, context="comment")
+    if decision.verdict != "allow":
+        raise ValidationFailed(
+            f"This comment can't be posted: {decision.reason}", code="comment_blocked"
+        )
+
+
+def comment_create(*, viewer: User, video: Video, text: str) -> Comment:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationFailed("Write something first.", code="empty_comment")
+    if len(text) > COMMENT_MAX_CHARS:
+        raise ValidationFailed(
+            f"Comments are at most {COMMENT_MAX_CHARS} characters.", code="comment_too_long"
+        )
+    _check_interaction(viewer, video)
+    _rate_limit(
+        f"comment:{viewer.pk}",
+        settings.FEED_COMMENTS_PER_MINUTE,
+        60,
+        "You're commenting very fast. Wait a minute and try again.",
+    )
+    _moderate_comment(viewer, text)
+    with transaction.atomic():
+        comment = Comment.objects.create(video=video, author=viewer, text=text)
+        _bump(video.pk, comments=1)
+    return comment
+
+
+def comment_delete(*, viewer: User, comment_id: int) -> None:
+    """The comment's author and the video's owner may delete it; nobody else learns it exists."""
+    comment = Comment.objects.select_related("video").filter(pk=comment_id).first()
+    if comment is None or viewer.pk not in (comment.author_id, comment.video.owner_id):
+        raise NotFound("This comment is not available.")
+    with transaction.atomic():
+        comment.delete()
+        _bump(comment.video_id, comments=-1)
+
+
+def view_record(*, viewer: User, video: Video, watch_seconds: float) -> ViewEvent:
+    """A view is counted once per viewer and video; later reports only add watch time."""
+    seconds = min(max(float(watch_seconds), 0.0), MAX_WATCH_SECONDS_PER_EVENT)
+    if not np.isfinite(seconds):
+        raise ValidationFailed("watch_seconds must be a number of seconds.", code="invalid")
+    with transaction.atomic():
+        event = ViewEvent.objects.filter(viewer=viewer, video=video).first()
+        if event is None:
+            event = ViewEvent.objects.create(viewer=viewer, video=video, watch_seconds=seconds)
+            _bump(video.pk, views=1, watch_seconds=seconds)
+        elif seconds > event.watch_seconds:
+            added = seconds - event.watch_seconds
+            ViewEvent.objects.filter(pk=event.pk).update(watch_seconds=seconds)
+            _bump(video.pk, watch_seconds=added)
+    return event
+
+
+_LESS = re.compile(r"^(?:less|fewer|no|not|without|stop|don'?t show|never)\b\s*(?:of\s+)?", re.I)
+_MORE = re.compile(r"^(?:more|show me|i want|i like|lots of|plenty of)\b\s*(?:of\s+)?", re.I)
+
+
+def parse_preference(text: str) -> tuple[list[str], list[str]]:
+    """Plain words -> (more of, less of). "more animals and cooking, less pranks" gives
+    (["animals", "cooking"], ["pranks"]). A clause keeps its direction until a new cue."""
+    more: list[str] = []
+    less: list[str] = []
+    target = more
+    for clause in re.split(r"[,;.\n]|\bbut\b", text):
+        clause = clause.strip()
+        if not clause:
+            continue
+        if _LESS.match(clause):
+            target, clause = less, _LESS.sub("", clause, count=1)
+        elif _MORE.match(clause):
+            target, clause = more, _MORE.sub("", clause, count=1)
+        for phrase in re.split(r"\band\b|&|\+|/", clause):
+            phrase = phrase.strip(" -")
+            if phrase and len(phrase) <= 80:
+                target.append(phrase)
+    return more[:10], less[:10]
+
+
+def _phrase_vectors(phrases: list[str]) -> bytes | None:
+    """One vector per phrase, stored back to back (see embeddings.matrix_from_bytes)."""
+    return embeddings.to_bytes(embeddings.embed(phrases)) if phrases else None
+
+
+def preference_set(*, viewer: User, text: str) -> FeedPreference:
+    text = (text or "").strip()
+    if len(text) > PREFERENCE_MAX_CHARS:
+        raise ValidationFailed(
+            f"Keep it under {PREFERENCE_MAX_CHARS} characters.", code="preference_too_long"
+        )
+    more, less = parse_preference(text)
+    if text and not (more or less):
+        raise ValidationFailed(
+            'Say what you want more or less of, like "more animals, less pranks".',
+            code="preference_unclear",
+        )
+    preference, _ = FeedPreference.objects.update_or_create(
+        user=viewer,
+        defaults={
+            "text": text,
+            "more_of": more,
+            "less_of": less,
+            "more_embedding": _phrase_vectors(more),
+            "less_embedding": _phrase_vectors(less),
+        },
+    )
+    return preference
+
+
+def see_less(*, viewer: User, video: Video) -> None:
+    SeeLess.objects.get_or_create(user=viewer, video=video)
+
+
+def feed_served_record(*, viewer: User, count: int, allowance: int) -> int:
+    """Count videos served to a teen today; returns how many remain."""
+    if count <= 0:
+        return allowance
+    day = timezone.localdate()
+    updated = FeedDay.objects.filter(user=viewer, day=day).update(served=F("served") + count)
+    if not updated:
+        try:
+            with transaction.atomic():
+                FeedDay.objects.create(user=viewer, day=day, served=count)
+        except IntegrityError:
+            FeedDay.objects.filter(user=viewer, day=day).update(served=F("served") + count)
+    return max(allowance - count, 0)
