@@ -38,6 +38,9 @@ class Follow(models.Model):
         ]
         indexes = [models.Index(fields=["followee", "follower"], name="follow_reverse")]
 
+    def __str__(self) -> str:
+        return f"{self.follower_id} follows {self.followee_id}"
+
 
 class Block(models.Model):
     blocker = models.ForeignKey(
@@ -56,6 +59,9 @@ class Block(models.Model):
                 condition=~Q(blocker=models.F("blocked")), name="block_not_self"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.blocker_id} blocks {self.blocked_id}"
 
 
 # --- services ------------------------------------------------------------------------------------

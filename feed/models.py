@@ -40,6 +40,9 @@ class Like(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "video"], name="like_once")]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} likes {self.video_id}"
+
 
 class Comment(models.Model):
     video = models.ForeignKey("videos.Video", on_delete=models.CASCADE, related_name="comments")
@@ -60,17 +63,16 @@ class Comment(models.Model):
 class ViewEvent(models.Model):
     """One viewing of a video by a signed-in viewer; `watch_seconds` grows as they keep watching."""
 
-    viewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
+    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     video = models.ForeignKey("videos.Video", on_delete=models.CASCADE, related_name="+")
     watch_seconds = models.FloatField(default=0.0)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        indexes = [
-            models.Index(fields=["viewer", "video", "created_at"], name="view_viewer_video")
-        ]
+        indexes = [models.Index(fields=["viewer", "video", "created_at"], name="view_viewer_video")]
+
+    def __str__(self) -> str:
+        return f"{self.viewer_id} watched {self.video_id} for {self.watch_seconds:.0f} s"
 
 
 class FeedPreference(models.Model):
@@ -86,6 +88,9 @@ class FeedPreference(models.Model):
     less_embedding = models.BinaryField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
+    def __str__(self) -> str:
+        return f"feed preference of {self.user_id}"
+
 
 class SeeLess(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -94,6 +99,9 @@ class SeeLess(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "video"], name="see_less_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} sees less like {self.video_id}"
 
 
 class FeedDay(models.Model):
@@ -108,3 +116,6 @@ class FeedDay(models.Model):
             models.UniqueConstraint(fields=["user", "day"], name="feed_day_once"),
             models.CheckConstraint(condition=Q(served__gte=0), name="feed_day_served_positive"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} served {self.served} on {self.day}"

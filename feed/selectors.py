@@ -104,8 +104,14 @@ def _candidate_rows(viewer: User, snapshot: dt.datetime) -> list[dict[str, Any]]
     base = base.exclude(id__in=Subquery(seen)).exclude(owner_id=viewer.pk)
     followed_ids = Follow.objects.filter(follower=viewer).values("followee_id")
     fields = (
-        "id", "owner_id", "published_at", "stats__likes", "stats__comments",
-        "stats__views", "stats__remixes", "stats__embedding",
+        "id",
+        "owner_id",
+        "published_at",
+        "stats__likes",
+        "stats__comments",
+        "stats__views",
+        "stats__remixes",
+        "stats__embedding",
     )
     followed = base.filter(owner_id__in=Subquery(followed_ids)).order_by("-published_at")
     others = base.exclude(owner_id__in=Subquery(followed_ids))
@@ -143,7 +149,9 @@ def _ensure_embeddings(rows: list[dict[str, Any]]) -> None:
 
 def _steering(viewer: User) -> ranking.Steering:
     preference = (
-        FeedPreference.objects.filter(user=viewer).values("more_embedding", "less_embedding").first()
+        FeedPreference.objects.filter(user=viewer)
+        .values("more_embedding", "less_embedding")
+        .first()
     )
     see_less = [
         vector
@@ -214,7 +222,12 @@ def feed_page(*, viewer: User, cursor: str | None = None, page_size: int = 10) -
         page_size = min(page_size, allowance)
     ranked = _ranked(viewer, position.snapshot, page_size)
     window = ranked[position.offset : position.offset + page_size]
-    by_id = {v.pk: v for v in with_viewer_flags(Video.objects.filter(id__in=[r.video_id for r in window]), viewer)}
+    by_id = {
+        v.pk: v
+        for v in with_viewer_flags(
+            Video.objects.filter(id__in=[r.video_id for r in window]), viewer
+        )
+    }
     items = [
         FeedItem(by_id[r.video_id], r.reason, _why(r.reason, by_id[r.video_id]))
         for r in window
@@ -262,8 +275,9 @@ def follow_counts(user: User) -> dict[str, int]:
 
 
 def video_counters(video: Video) -> dict[str, int]:
-    stats = VideoStats.objects.filter(video=video).values("likes", "comments", "views").first()
-    return stats or {"likes": 0, "comments": 0, "views": 0}
+    row = VideoStats.objects.filter(video=video).values_list("likes", "comments", "views").first()
+    likes, comments, views = row or (0, 0, 0)
+    return {"likes": likes, "comments": comments, "views": views}
 
 
 def preference_for(user: User) -> FeedPreference | None:

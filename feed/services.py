@@ -28,7 +28,9 @@ MAX_WATCH_SECONDS_PER_EVENT = 3600.0
 
 def video_for_viewer(*, viewer: User | None, public_id: str) -> Video:
     """A published video the viewer may see, or NotFound (never reveals that a draft exists)."""
-    video = visible_published_videos(viewer).select_related("owner").filter(public_id=public_id).first()
+    video = (
+        visible_published_videos(viewer).select_related("owner").filter(public_id=public_id).first()
+    )
     if video is None:
         raise NotFound("This video is not available.")
     return video

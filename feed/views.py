@@ -71,7 +71,7 @@ def feed(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         videos = selectors.public_feed_page(page_size=settings.FEED_PAGE_SIZE)
         return render(request, "feed/public.html", {"videos": videos})
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     try:
         page = selectors.feed_page(
             viewer=user, cursor=request.GET.get("cursor"), page_size=settings.FEED_PAGE_SIZE
@@ -123,7 +123,9 @@ def comments(request: HttpRequest, public_id: str) -> JsonResponse:
         )
         return JsonResponse(_comment_json(comment, request.user), status=201)  # type: ignore[arg-type]
     if request.method != "GET":
-        return JsonResponse({"detail": "Use GET or POST.", "code": "method_not_allowed"}, status=405)
+        return JsonResponse(
+            {"detail": "Use GET or POST.", "code": "method_not_allowed"}, status=405
+        )
     return JsonResponse(
         {"comments": [_comment_json(c, request.user) for c in selectors.comments_for(video)]}  # type: ignore[arg-type]
     )
@@ -182,6 +184,8 @@ def tune(request: HttpRequest) -> HttpResponse:
             return redirect("feed:feed")
     preference = selectors.preference_for(request.user)  # type: ignore[arg-type]
     return render(
-        request, "feed/tune.html", {"preference": preference, "error": error},
+        request,
+        "feed/tune.html",
+        {"preference": preference, "error": error},
         status=400 if error else 200,
     )

@@ -7,8 +7,15 @@ import numpy as np
 from feed import ranking
 
 
-def _c(video_id: int, owner_id: int, *, followed: bool = False, age: float = 1.0, likes: int = 0,
-       embedding: np.ndarray | None = None) -> ranking.Candidate:
+def _c(
+    video_id: int,
+    owner_id: int,
+    *,
+    followed: bool = False,
+    age: float = 1.0,
+    likes: int = 0,
+    embedding: np.ndarray | None = None,
+) -> ranking.Candidate:
     return ranking.Candidate(video_id, owner_id, followed, age, likes, 0, 0, 0, embedding)
 
 
