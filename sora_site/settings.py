@@ -68,9 +68,16 @@ INSTALLED_APPS = [
     "videos",
     "feed",
     "moderation",
+    # Public API (issue 10): DRF, the OAuth2 server, the OpenAPI schema and its static docs.
+    "rest_framework",
+    "oauth2_provider",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "sora_site.api",
 ]
 
 MIDDLEWARE = [
+    "sora_site.core.timing.ServerTimingMiddleware",
     "sora_site.core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -175,8 +182,21 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "handle"
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_USERNAME_BLACKLIST = [
-    "admin", "administrator", "root", "staff", "support", "help", "moderator", "moderators",
-    "framecast", "system", "official", "security", "settings", "notifications", "api",
+    "admin",
+    "administrator",
+    "root",
+    "staff",
+    "support",
+    "help",
+    "moderator",
+    "moderators",
+    "framecast",
+    "system",
+    "official",
+    "security",
+    "settings",
+    "notifications",
+    "api",
 ]
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_UNIQUE_EMAIL = True
@@ -313,6 +333,8 @@ GENERATION_HEARTBEAT_EXPIRY_SECONDS = env.float("GENERATION_HEARTBEAT_EXPIRY_SEC
 GENERATION_QUEUED_STALE_SECONDS = env.float("GENERATION_QUEUED_STALE_SECONDS", default=300.0)
 GENERATION_SWEEP_INTERVAL_SECONDS = env.float("GENERATION_SWEEP_INTERVAL_SECONDS", default=30.0)
 GENERATION_TIME_LIMIT_SECONDS = env.int("GENERATION_TIME_LIMIT_SECONDS", default=60 * 60)
+# Shown as the wait estimate until finished jobs give a measured figure.
+GENERATION_SECONDS_PER_VIDEO_SECOND = env.float("GENERATION_SECONDS_PER_VIDEO_SECOND", default=2.0)
 
 # --- Feed -------------------------------------------------------------------------------------------
 FEED_TEEN_DAILY_CAP = env.int("FEED_TEEN_DAILY_CAP", default=60)
@@ -320,3 +342,68 @@ FEED_PAGE_SIZE = env.int("FEED_PAGE_SIZE", default=8)
 FEED_CREATE_CARD_EVERY = env.int("FEED_CREATE_CARD_EVERY", default=6)
 FEED_BREAK_AFTER_VIDEOS = env.int("FEED_BREAK_AFTER_VIDEOS", default=25)
 FEED_COMMENTS_PER_MINUTE = env.int("FEED_COMMENTS_PER_MINUTE", default=5)
+
+# --- Moderation -----------------------------------------------------------------------------------
+# Cosine-similarity thresholds of the prompt classifier per policy category (see
+# moderation/classifier.py DEFAULT_THRESHOLDS); entries here override the defaults.
+MODERATION_THRESHOLDS: dict[str, dict[str, float]] = {}
+MODERATION_TEEN_FACTOR = env.float("MODERATION_TEEN_FACTOR", default=0.9)  # teen: stricter
+MODERATION_NUDITY_THRESHOLD = env.float("MODERATION_NUDITY_THRESHOLD", default=0.45)
+MODERATION_OUTPUT_FPS = env.float("MODERATION_OUTPUT_FPS", default=1.0)
+MODERATION_REPORT_HIDE_THRESHOLD = env.int("MODERATION_REPORT_HIDE_THRESHOLD", default=3)
+MODERATION_REPORTS_PER_HOUR = env.int("MODERATION_REPORTS_PER_HOUR", default=10)
+
+# --- Public API (sora_site.api): DRF, OAuth2 server, OpenAPI, webhooks ------------------------
+from sora_site.api.scopes import SCOPES as _API_SCOPES  # noqa: E402 (plain table, no Django)
+
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "SCOPES": dict(_API_SCOPES),
+    "DEFAULT_SCOPES": ["profile:read"],
+    "PKCE_REQUIRED": True,
+    "ALLOWED_GRANT_TYPES": ["authorization-code", "refresh-token"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("OAUTH_ACCESS_TOKEN_SECONDS", default=3600),
+    "REFRESH_TOKEN_EXPIRE_SECONDS": env.int("OAUTH_REFRESH_TOKEN_SECONDS", default=60 * 86400),
+    "ROTATE_REFRESH_TOKEN": True,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"] if PRODUCTION else ["http", "https"],
+}
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "sora_site.api.authentication.PersonalAccessTokenAuthentication",
+        "sora_site.api.authentication.OAuth2BearerAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["sora_site.api.permissions.HasRequiredScope"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "sora_site.api.throttling.TokenRateThrottle",
+        "sora_site.api.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env.str("API_THROTTLE_TOKEN", default="600/min"),
+        "user": env.str("API_THROTTLE_USER", default="1200/min"),
+    },
+    "DEFAULT_PAGINATION_CLASS": "sora_site.api.pagination.CreatedCursorPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "sora_site.api.errors.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "sora_site.api.schema.ScopedAutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{SITE_NAME} API",
+    "DESCRIPTION": "Make, publish and watch videos on behalf of people. See docs/API.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+# Webhooks: targets must be public addresses unless this is switched on (development only).
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=False)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=6)
+WEBHOOK_BACKOFF_SECONDS = env.float("WEBHOOK_BACKOFF_SECONDS", default=10.0)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+API_IDEMPOTENCY_HOURS = 24

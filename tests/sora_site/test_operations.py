@@ -25,7 +25,10 @@ def test_readyz_reports_every_component(client: Client) -> None:
     response = client.get("/readyz")
     assert response.status_code == 200
     assert response.json()["checks"] == {
-        "database": "ok", "broker": "ok", "channel_layer": "ok", "storage": "ok",
+        "database": "ok",
+        "broker": "ok",
+        "channel_layer": "ok",
+        "storage": "ok",
     }
 
 
@@ -73,7 +76,9 @@ def test_json_log_lines_carry_the_request_id() -> None:
         _request_id.reset(token)
     line = JsonFormatter("%(levelname)s %(message)s %(request_id)s").format(record)
     assert json.loads(line) == {
-        "levelname": "INFO", "message": "video.generation.done", "request_id": "req-42",
+        "levelname": "INFO",
+        "message": "video.generation.done",
+        "request_id": "req-42",
     }
 
 
@@ -85,3 +90,9 @@ def test_admin_lives_at_the_configured_path_and_moderators_group_exists(client: 
     response = client.get("/" + settings.ADMIN_URL)
     assert response.status_code == 302 and "login" in response["Location"]
     assert Group.objects.filter(name="Moderators").exists()
+
+
+def test_server_timing_header_reports_django_time(client: Client) -> None:
+    response = client.get("/healthz")
+    name, duration = response.headers["Server-Timing"].split(";dur=")
+    assert name == "app" and float(duration) >= 0.0

@@ -43,8 +43,12 @@ def _clean_env(**extra: str) -> dict[str, str]:
 
 def _run(args: list[str], **extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, *args], cwd=ROOT, env=_clean_env(**extra),
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=_clean_env(**extra),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

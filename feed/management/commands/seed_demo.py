@@ -1,0 +1,55 @@
+"""`manage.py seed_demo [--users U --videos V --likes L]`.
+
+Without numbers: the development demo account `make run` prints (created once, printed every
+time). With numbers: also bulk-seeds users, published videos (pointing at a few real clips),
+follows and likes - for demos and bench/feed.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from accounts.demo import DEMO_EMAIL, DEMO_PASSWORD, demo_account_ensure
+from feed.seeding import seed_social
+from sora_site.core.errors import ApplicationError
+
+
+class Command(BaseCommand):
+    help = "Create the demo account (development only); optionally seed a realistic database."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--users", type=int, default=0)
+        parser.add_argument("--videos", type=int, default=0)
+        parser.add_argument("--likes", type=int, default=0)
+        parser.add_argument("--follows-per-user", type=int, default=20)
+        parser.add_argument("--seed", type=int, default=0)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            _, created = demo_account_ensure()
+        except ApplicationError as error:
+            if error.code == "permission_denied":
+                raise CommandError(
+                    "seed_demo is for development: it refuses production settings."
+                ) from error
+            raise CommandError(error.detail) from error
+        state = "created" if created else "exists"
+        self.stdout.write(
+            f"Demo account ({state}): log in at /accounts/login/ with {DEMO_EMAIL} / {DEMO_PASSWORD}"
+        )
+        if min(options["users"], options["videos"], options["likes"]) < 0:
+            raise CommandError("--users, --videos and --likes must not be negative.")
+        if options["users"] or options["videos"] or options["likes"]:
+            report = seed_social(
+                users=options["users"],
+                videos=options["videos"],
+                likes=options["likes"],
+                follows_per_user=options["follows_per_user"],
+                seed=options["seed"],
+            )
+            self.stdout.write(
+                f"Seeded {report.users} users, {report.videos} videos, {report.likes} likes, "
+                f"{report.follows} follows in {report.seconds:.1f} s"
+            )
