@@ -32,7 +32,7 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/framecast_bench"
 
 def _percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def _ensure_database(url: str) -> None:

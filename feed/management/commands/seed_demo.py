@@ -37,7 +37,8 @@ class Command(BaseCommand):
             raise CommandError(error.detail) from error
         state = "created" if created else "exists"
         self.stdout.write(
-            f"Demo account ({state}): log in at /accounts/login/ with {DEMO_EMAIL} / {DEMO_PASSWORD}"
+            f"Demo account ({state}): log in at /accounts/login/ with "
+            f"{DEMO_EMAIL} / {DEMO_PASSWORD}"
         )
         if min(options["users"], options["videos"], options["likes"]) < 0:
             raise CommandError("--users, --videos and --likes must not be negative.")
