@@ -39,3 +39,8 @@ class Conflict(ApplicationError):
 class LimitExceeded(ApplicationError):
     status = 429
     default_code = "limit_exceeded"
+
+
+class PayloadTooLarge(ApplicationError):
+    status = 413
+    default_code = "file_too_large"
