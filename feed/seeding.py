@@ -11,8 +11,10 @@ import logging
 import random
 import secrets
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
@@ -28,6 +30,7 @@ from feed.models import Like, VideoStats
 from videos.models import Video
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 BATCH = 5000
 SUBJECTS = (
@@ -186,7 +189,7 @@ def seed_social(
     return SeedReport(users, videos, len(like_pairs), len(follow_rows), seconds)
 
 
-def _chunks(rows: list, size: int = BATCH):  # type: ignore[no-untyped-def,type-arg]
+def _chunks(rows: list[T], size: int = BATCH) -> Iterator[list[T]]:
     for i in range(0, len(rows), size):
         yield rows[i : i + size]
 

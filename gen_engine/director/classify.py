@@ -1,0 +1,345 @@
+"""Turn prompt tokens into items: vocabulary terms, numbers, quotes, cameo mentions, pronouns,
+clause breaks and unknown words - exact lookups first, then the embedding model for the rest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from gen_engine.director import embedding
+from gen_engine.director.terms import (
+    ACTION,
+    CAMERA,
+    CATEGORIES,
+    COLOR,
+    KIND,
+    MATERIAL,
+    SETTING,
+    SIZE,
+    SOUND,
+    STYLE,
+    WEATHER,
+    Term,
+)
+from gen_engine.director.text import (
+    DEFINITE,
+    NUMBER_WORDS,
+    STOPWORDS,
+    SUBJECT_PRONOUNS,
+    is_break,
+    is_plural,
+)
+from gen_engine.director.vocabulary import MAX_PHRASE_WORDS, lookup
+
+# Embedding acceptance: a best cosine score at least this high, and clearly above the
+# runner-up term. Calibrated on paraphrases (pup/dog 0.81, seaside/beach 0.73, dark/night
+# 0.66) against unrelated words (table/ball 0.32, happily/dog 0.31).
+WORD_THRESHOLD = 0.6
+# A guessed place must be closer: single nouns drift to settings ("station" -> space 0.69).
+SETTING_THRESHOLD = 0.7
+RUN_THRESHOLD = 0.72  # a multi-word run must be a clear paraphrase to be taken whole
+CLAUSE_THRESHOLD = 0.55  # words around "camera"/"style", against those terms only
+MARGIN = 0.02
+MAX_EMBEDDED = 48  # unknown phrases per prompt sent to the model; the rest stay unrecognized
+# Colours are left out: colour names embed close to one another (crimson scored purple), so
+# the colour list relies on its synonyms.
+# Single words never pick a style either: "line", "game" and "hero" land near sketch, pixel
+# and cinematic. Styles come from synonyms, multi-word runs and clauses that name the look.
+WORD_CATEGORIES = frozenset(CATEGORIES) - {CAMERA, COLOR, STYLE}
+RUN_CATEGORIES = frozenset(CATEGORIES) - {CAMERA, COLOR}
+# An -ing/-ed word is a verb or participle ("cooking", "sailing"): never a new subject or place.
+VERB_FORM_CATEGORIES = frozenset({ACTION, WEATHER, SOUND, MATERIAL, SIZE})
+
+CAMERA_CUES = frozenset(
+    {"camera", "cam", "shot", "lens", "angle", "footage", "filmed", "filming", "zoom", "zooms"}
+)
+STYLE_CUES = frozenset(
+    {"style", "styled", "aesthetic", "animation", "art", "drawn", "rendered", "render", "vibe",
+     "vibes", "artwork", "illustration", "illustrated", "looking", "look", "looks"}
+)  # fmt: skip
+PREPOSITIONS = frozenset(
+    {"with", "on", "in", "at", "near", "beside", "behind", "under", "over", "onto", "into",
+     "holding", "carrying", "toward", "towards", "past", "across", "around", "chasing",
+     "chases", "chased", "against", "from"}
+)  # fmt: skip
+_WAVE_NOUN_BEFORE = frozenset({"the", "ocean", "sea", "big", "crashing", "of", "huge", "giant"})
+
+
+@dataclass(frozen=True)
+class Item:
+    kind: str  # term, number, quote, mention, pronoun, prep, break, unknown, cue
+    token: int  # index of the first token it came from
+    term: Term | None = None
+    phrase: str = ""
+    value: int = 0  # the number, quote index or mention index
+    plural: bool = False
+    definite: bool = False
+    guessed: bool = False  # placed by the embedding model rather than an exact synonym
+
+
+def _is_placeholder(token: str) -> bool:
+    return token.startswith("\x00")
+
+
+def _number(token: str) -> int | None:
+    if token.isdigit() and token.isascii():
+        return min(int(token[:3]), 99)
+    return NUMBER_WORDS.get(token)
+
+
+def _choose(found: tuple[Term, ...], words: list[str], tokens: list[str], at: int) -> Term:
+    """Pick among terms one phrase names; only "wave(s)" needs its neighbours."""
+    categories = {t.category for t in found}
+    if {ACTION, SOUND} <= categories and words[-1].startswith("wave"):
+        before = tokens[at - 1] if at > 0 else ""
+        after = tokens[at + len(words)] if at + len(words) < len(tokens) else ""
+        is_noun = before in _WAVE_NOUN_BEFORE or after.startswith("crash")
+        wanted = SOUND if is_noun else ACTION
+        return next(t for t in found if t.category == wanted)
+    return found[0]
+
+
+def _match_at(tokens: list[str], at: int) -> tuple[tuple[Term, ...], int]:
+    """Longest vocabulary phrase starting at `at`: (terms, word count) or ((), 0)."""
+    for size in range(MAX_PHRASE_WORDS, 0, -1):
+        words = tokens[at : at + size]
+        if len(words) < size or any(_is_placeholder(w) or is_break(w) for w in words):
+            continue
+        if size == 1 and words[0] in STOPWORDS:
+            return (), 0
+        found = lookup(words)
+        if size == 1 and words[0].endswith(("ing", "ed")):
+            # "boxing", "parked": a verb form that only stems to a noun is not that noun.
+            found = tuple(t for t in found if t.category != KIND or words[0] in t.phrases)
+        if found:
+            return found, size
+    return (), 0
+
+
+def _object_of_preposition(tokens: list[str], at: int) -> bool:
+    """True for "past the camera", "at the camera": the camera is where things go, not
+    what moves."""
+    before = at - 1
+    while before >= 0 and tokens[before] in ("the", "a", "an", "our", "my"):
+        before -= 1
+    return before >= 0 and tokens[before] in PREPOSITIONS | {"past", "to", "toward", "at"}
+
+
+def classify_exact(tokens: list[str]) -> list[Item]:
+    items: list[Item] = []
+    definite = False
+    at = 0
+    while at < len(tokens):
+        token = tokens[at]
+        if token.startswith("\x00Q"):
+            items.append(Item("quote", at, value=int(token[2:-1])))
+        elif token.startswith("\x00C"):
+            items.append(Item("mention", at, value=int(token[2:-1])))
+        elif is_break(token):
+            items.append(Item("break", at))
+            definite = False
+        elif token in SUBJECT_PRONOUNS:
+            items.append(Item("pronoun", at, phrase=token))
+        elif (number := _number(token)) is not None:
+            items.append(Item("number", at, value=number, phrase=token))
+        else:
+            found, size = _match_at(tokens, at)
+            if found:
+                words = tokens[at : at + size]
+                chosen = _choose(found, words, tokens, at)
+                is_kind = chosen.category == KIND
+                items.append(
+                    Item(
+                        "term",
+                        at,
+                        term=chosen,
+                        phrase=" ".join(words),
+                        plural=is_kind and is_plural(words[-1]),
+                        definite=is_kind and definite,
+                    )
+                )
+                definite = definite and not is_kind
+                at += size
+                continue
+            if token in DEFINITE:
+                definite = True
+            elif token in ("a", "an", "another", "one"):
+                definite = False
+            if token in ("and", "&"):
+                items.append(Item("and", at))
+            elif token in PREPOSITIONS:
+                items.append(Item("prep", at, phrase=token))
+            elif token in CAMERA_CUES and _object_of_preposition(tokens, at):
+                items.append(Item("consumed", at, phrase=token))  # "past the camera"
+            elif token in CAMERA_CUES or token in STYLE_CUES:
+                items.append(Item("cue", at, phrase=token))
+            elif token not in STOPWORDS:
+                items.append(Item("unknown", at, phrase=token))
+        at += 1
+    return items
+
+
+def _embeddable(word: str) -> bool:
+    return word.isascii() and word.isalpha() and len(word) >= 3 and not word.endswith("ly")
+
+
+def _categories(word: str) -> frozenset[str]:
+    if word.endswith(("ing", "ed")):
+        return VERB_FORM_CATEGORIES
+    return WORD_CATEGORIES
+
+
+def _accept(
+    result: tuple[embedding.Match, embedding.Match | None] | None, floor: float
+) -> Term | None:
+    if result is None:
+        return None
+    best, runner_up = result
+    if best.score < floor:
+        return None
+    if runner_up is not None and best.score - runner_up.score < MARGIN:
+        return None
+    return best.term
+
+
+def _runs(items: list[Item]) -> list[list[int]]:
+    """Indexes of embeddable unknown words, grouped into runs of adjacent tokens."""
+    runs: list[list[int]] = []
+    for index, item in enumerate(items):
+        if item.kind != "unknown" or not _embeddable(item.phrase):
+            continue
+        previous = runs[-1][-1] if runs else -2
+        if runs and previous == index - 1 and items[previous].token == item.token - 1:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    return runs
+
+
+def resolve_unknown(items: list[Item], tokens: list[str]) -> list[Item]:
+    """Give unknown words a term through the embedding model where one fits well enough."""
+    resolved = list(items)
+    budget = MAX_EMBEDDED
+    # Runs of adjacent unknown words first ("stop motion clay"), taken whole only when clear.
+    runs = _runs(items)
+    long_runs = [r[:MAX_PHRASE_WORDS] for r in runs if len(r) >= 2][: budget // 2]
+    if long_runs:
+        texts = [" ".join(items[i].phrase for i in run) for run in long_runs]
+        budget -= len(texts)
+        results = embedding.best_matches(texts, RUN_CATEGORIES)
+        for run, text, result in zip(long_runs, texts, results, strict=True):
+            found = _accept(result, RUN_THRESHOLD)
+            if found is not None:
+                first = items[run[0]]
+                resolved[run[0]] = Item("term", first.token, term=found, phrase=text, guessed=True)
+                for i in run[1:]:
+                    resolved[i] = replace(items[i], kind="consumed")
+    singles = [
+        i for i, it in enumerate(resolved) if it.kind == "unknown" and _embeddable(it.phrase)
+    ]
+    singles = singles[:budget]
+    by_categories: dict[frozenset[str], list[int]] = {}
+    for index in singles:
+        by_categories.setdefault(_categories(resolved[index].phrase), []).append(index)
+    for categories, indexes in by_categories.items():
+        words = [resolved[i].phrase for i in indexes]
+        for index, result in zip(indexes, embedding.best_matches(words, categories), strict=True):
+            is_setting = result is not None and result[0].term.category == SETTING
+            found = _accept(result, SETTING_THRESHOLD if is_setting else WORD_THRESHOLD)
+            if found is not None:
+                item = resolved[index]
+                is_kind = found.category == KIND
+                resolved[index] = replace(
+                    item,
+                    kind="term",
+                    term=found,
+                    plural=is_kind and is_plural(item.phrase),
+                    guessed=True,
+                )
+    return resolved
+
+
+def _cue_window(items: list[Item], cue: int) -> tuple[int, int]:
+    """The run of items around a cue word up to a subject, preposition or break: "the camera
+    slowly sweeps sideways" but not "... over a person", which would blur the comparison."""
+
+    def inside(item: Item) -> bool:
+        return item.kind in ("unknown", "cue", "consumed") or (
+            item.kind == "term" and item.term is not None and item.term.category != KIND
+        )
+
+    first = last = cue
+    while first > 0 and inside(items[first - 1]):
+        first -= 1
+    while last + 1 < len(items) and inside(items[last + 1]):
+        last += 1
+    return first, last
+
+
+def _cued_phrases(items: list[Item], tokens: list[str]) -> list[tuple[int, int, int, str, str]]:
+    """(cue index, window first, window last, category, text) for every camera/style cue."""
+    found = []
+    for index, item in enumerate(items):
+        if item.kind != "cue":
+            continue
+        category = CAMERA if item.phrase in CAMERA_CUES else STYLE
+        first, last = _cue_window(items, index)
+        words = tokens[items[first].token : items[last].token + 1]
+        text = " ".join(t for t in words if not _is_placeholder(t) and not is_break(t))
+        found.append((index, first, last, category, text))
+    return found
+
+
+def resolve_cued_clauses(items: list[Item], tokens: list[str]) -> list[Item]:
+    """Words around a cue ("the camera slowly pushes in", "a stop-motion clay look") are
+    compared together against camera or style terms, unless the prompt already names one."""
+    resolved = list(items)
+    named = {it.term.category for it in items if it.term is not None}
+    for cue, first, last, category, text in _cued_phrases(items, tokens):
+        if category in named:
+            continue
+        found = _accept(embedding.best_matches([text], frozenset({category}))[0], CLAUSE_THRESHOLD)
+        if found is None:
+            continue
+        named.add(category)
+        resolved[cue] = replace(items[cue], kind="term", term=found, guessed=True)
+        for i in range(first, last + 1):
+            if resolved[i].kind == "unknown":
+                resolved[i] = replace(resolved[i], kind="consumed")
+    return resolved
+
+
+def _is_kind(item: Item) -> bool:
+    return item.kind == "term" and item.term is not None and item.term.category == KIND
+
+
+def merge_compound_nouns(items: list[Item]) -> list[Item]:
+    """In "a detective woman" or "a soccer player" the first noun only describes the second:
+    one subject, not two. A guessed first noun stays in `unrecognized`."""
+    merged = list(items)
+    for index in range(len(items) - 1):
+        first, second = items[index], items[index + 1]
+        adjacent = second.token == first.token + len(first.phrase.split())
+        if _is_kind(first) and _is_kind(second) and adjacent:
+            merged[index] = replace(first, kind="unknown" if first.guessed else "consumed")
+    return merged
+
+
+def _prefetch(items: list[Item], tokens: list[str]) -> None:
+    """Embed every phrase the resolvers may ask about in one model call: per-call overhead,
+    not phrase count, dominates the cost of a prompt."""
+    if not any(it.kind == "unknown" for it in items):
+        return
+    words = [it.phrase for it in items if it.kind == "unknown" and _embeddable(it.phrase)]
+    phrases = list(words[:MAX_EMBEDDED])
+    for run in _runs(items):
+        if len(run) >= 2:
+            phrases.append(" ".join(items[i].phrase for i in run[:MAX_PHRASE_WORDS]))
+    phrases += [text for *_, text in _cued_phrases(items, tokens)]
+    embedding.prefetch(phrases[: MAX_EMBEDDED * 2])
+
+
+def classify(tokens: list[str]) -> list[Item]:
+    items = classify_exact(tokens)
+    _prefetch(items, tokens)
+    items = resolve_cued_clauses(items, tokens)
+    return merge_compound_nouns(resolve_unknown(items, tokens))
