@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-ACTOR_MODULES: tuple[str, ...] = ("videos.tasks",)
+ACTOR_MODULES: tuple[str, ...] = ("videos.tasks", "sora_site.api.tasks")
 
 
 def import_all_actors() -> None:

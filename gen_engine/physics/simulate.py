@@ -1,0 +1,344 @@
+"""plan + spec + spoken lines -> Simulation (per-frame BodyTracks and the Event timeline).
+
+Time: frame k shows physics time k * time_scale / fps (time_scale < 1 for the slow-motion
+camera); every Event.time is in clip seconds = physics time / time_scale, so picture, sound and
+speech share one clock.
+
+Contact frames: an event at clip time t is drawn on frame ceil(t * fps), the first frame at or
+after the contact. On that frame the body that made contact is drawn at its pose at the contact
+instant (not at the frame time, when a bouncing ball would already be up to one frame's travel
+off the ground), so the frame showing the contact is never more than one frame late.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import TypeAlias
+
+import numpy as np
+
+from gen_engine.physics.biped import THROW_RELEASE, Biped
+from gen_engine.physics.flyer import FLYER_KINDS, Flyer
+from gen_engine.physics.layout import (
+    object_shape,
+    slot_positions,
+    time_scale,
+    vehicle_rest_height,
+    visible_height,
+    world_width,
+)
+from gen_engine.physics.materials import ground_material, is_animal, is_water
+from gen_engine.physics.motion import MotionEvent
+from gen_engine.physics.quadruped import Quadruped
+from gen_engine.physics.rigid import Contact, RigidBody, run_world
+from gen_engine.physics.skeleton import JOINT, FloatArray, fold
+from gen_engine.types import (
+    MOUTH_RATE,
+    BodyTrack,
+    Event,
+    GenerationSpec,
+    ScenePlan,
+    Simulation,
+    SpokenLine,
+    Subject,
+)
+
+Animator: TypeAlias = Biped | Quadruped | Flyer
+PathFn: TypeAlias = Callable[[FloatArray], tuple[FloatArray, FloatArray]]
+FALL_ACTIONS = {"fall", "drop", "bounce", "fall down", "land"}
+ROLL_ACTIONS = {"roll", "spin"}
+SLIDE_ACTIONS = {"slide", "glide", "skid", "push"}
+KICKABLE = {"kick", "kicked", "idle", "roll", "rest"}
+THROWN_ACTIONS = {"throw", "thrown", "toss", "fly", "launch", "kick"}
+DRIVE_ACTIONS = {"drive", "move", "race", "ride", "speed"}
+
+
+def simulate(
+    plan: ScenePlan, spec: GenerationSpec, spoken: Sequence[SpokenLine] = ()
+) -> Simulation:
+    fps = spec.fps
+    frames = spec.frame_count
+    scale = time_scale(plan, spec)
+    frame_dt = scale / fps  # physics seconds per frame
+    phys_duration = frames * frame_dt
+    width = world_width(spec.aspect)
+    ground = ground_material(plan.setting)
+    water = is_water(plan.setting)
+    rng = np.random.default_rng(plan.seed & 0xFFFFFFFF)
+    slots = slot_positions(len(plan.subjects), width)
+    band = (-0.42 * width, 0.42 * width)
+    frame_times = np.arange(frames) * frame_dt
+
+    animators: dict[str, Animator] = {}
+    for subject, x0 in zip(plan.subjects, slots, strict=True):
+        if subject.category != "character":
+            continue
+        action = subject.action.strip().lower()
+        others = [x for s, x in zip(plan.subjects, slots, strict=True) if s.id != subject.id]
+        target = others[0] if others else -x0 if x0 else 1.0
+        phase = float(rng.uniform(0, 0.5))
+        size = max(subject.size, 0.1)
+        kind = subject.kind.strip().lower()
+        if kind in FLYER_KINDS:
+            animators[subject.id] = Flyer(subject.id, kind, action, size, x0, band, ground, phase,
+                                          phys_duration, target)  # fmt: skip
+        else:
+            cls = Quadruped if is_animal(kind) else Biped
+            animators[subject.id] = cls(subject.id, action, size, x0, band, ground, phase,
+                                        phys_duration, target)  # fmt: skip
+
+    bodies = _rigid_bodies(plan, spec, slots, animators, band)
+    positions = np.zeros((0, frames, 2))
+    angles = np.zeros((0, frames))
+    contacts: list[Contact] = []
+    if bodies:
+        positions, angles, contacts = run_world(bodies, frame_dt, frames, ground, width / 2 - 0.02)
+
+    def clip_frame(phys_time: float) -> int:
+        return math.ceil(phys_time / frame_dt - 1e-9)
+
+    def pan_of(x: float) -> float:
+        return float(np.clip(x / (width / 2), -1.0, 1.0))
+
+    for rb in bodies:  # a kicked ball's launch is a contact with the foot
+        if rb.kicked_by and rb.release < phys_duration:
+            contacts.append(Contact(rb.subject_id, rb.kicked_by, rb.release, 5.8, rb.material,
+                                    rb.position, 0.0))  # fmt: skip
+    contacts.sort(key=lambda c: c.time)
+    events: list[Event] = []
+    body_index = {rb.subject_id: i for i, rb in enumerate(bodies)}
+    snapped: set[tuple[int, int]] = set()
+    for c in contacts:
+        frame = clip_frame(c.time)
+        if frame >= frames:
+            continue
+        kind = "splash" if water and c.other == "ground" else "impact"
+        events.append(
+            Event(kind, c.time / scale, frame, c.subject, c.speed, c.material, c.other,
+                  pan_of(c.position[0]))
+        )  # fmt: skip
+        key = (body_index[c.subject], frame)
+        if key not in snapped:
+            snapped.add(key)
+            positions[key[0], frame] = c.position
+            angles[key[0], frame] = c.angle
+
+    tracks: list[BodyTrack] = []
+    mouths = _mouths(plan.subjects, spoken, frames, fps)
+    for subject in plan.subjects:
+        if subject.id in animators:
+            anim = animators[subject.id]
+            joints = anim.pose(frame_times)
+            events += _motion_events(anim.events, subject, scale, clip_frame, pan_of, water, frames)
+            centre = joints[:, :2].mean(axis=1) if isinstance(anim, Quadruped) else joints[:, 0]
+            angle = np.zeros(frames)
+            if isinstance(anim, Biped):
+                torso = joints[:, JOINT["neck"]] - joints[:, JOINT["pelvis"]]
+                angle = np.arctan2(-torso[:, 0], torso[:, 1])
+            tracks.append(BodyTrack(subject.id, centre.copy(), angle, joints, mouths[subject.id]))
+        else:
+            i = body_index[subject.id]
+            tracks.append(
+                BodyTrack(subject.id, positions[i].copy(), angles[i].copy(), None,
+                          mouths[subject.id])
+            )  # fmt: skip
+    for line in spoken:
+        frame = math.ceil(line.start * fps - 1e-9)
+        x = next((float(t.position[min(frame, frames - 1), 0]) for t in tracks
+                  if t.subject_id == line.speaker), 0.0)  # fmt: skip
+        events.append(
+            Event("speech", line.start, frame, line.speaker, material="voice", other="",
+                  pan=pan_of(x), duration=line.duration, text=line.text)
+        )  # fmt: skip
+    events.sort(key=lambda e: (e.time, e.subject, e.kind))
+    return Simulation(fps, frames, width, tuple(tracks), tuple(events))
+
+
+def _motion_events(
+    found: list[MotionEvent],
+    subject: Subject,
+    scale: float,
+    clip_frame: object,
+    pan_of: object,
+    water: bool,
+    frames: int,
+) -> list[Event]:
+    assert callable(clip_frame) and callable(pan_of)
+    out = []
+    for m in found:
+        frame = clip_frame(m.time)
+        if frame >= frames or m.time < 0:
+            continue
+        kind = m.kind
+        material = m.material or subject.material
+        if water and kind in ("footstep", "land"):
+            kind, material = ("splash" if kind == "land" else kind), "water"
+        out.append(
+            Event(kind, m.time / scale, frame, subject.id, m.speed, material, "ground",
+                  pan_of(m.x))
+        )  # fmt: skip
+    return out
+
+
+def _mouths(
+    subjects: Sequence[Subject], spoken: Sequence[SpokenLine], frames: int, fps: int
+) -> dict[str, FloatArray | None]:
+    """Mouth openness per frame from each line's MOUTH_RATE curve; silent mouths stay shut."""
+    out: dict[str, FloatArray | None] = {}
+    clip_times = np.arange(frames) / fps
+    for s in subjects:
+        if s.category != "character":
+            out[s.id] = None
+            continue
+        mouth = np.zeros(frames)
+        for line in spoken:
+            if line.speaker != s.id or len(line.mouth) == 0:
+                continue
+            curve = np.asarray(line.mouth, dtype=np.float64)
+            idx = (clip_times - line.start) * MOUTH_RATE
+            inside = (idx >= 0) & (idx <= len(curve) - 1)
+            values = np.interp(idx[inside], np.arange(len(curve)), curve)
+            mouth[inside] = np.maximum(mouth[inside], values)
+        out[s.id] = np.clip(mouth, 0.0, 1.0)
+    return out
+
+
+def _rigid_bodies(
+    plan: ScenePlan,
+    spec: GenerationSpec,
+    slots: list[float],
+    animators: dict[str, Animator],
+    band: tuple[float, float],
+) -> list[RigidBody]:
+    bodies: list[RigidBody] = []
+    drop = min(2.5, 0.55 * visible_height(spec))
+    throwers = [a for a in animators.values() if isinstance(a, Biped)]
+    thrower = next((a for a in throwers if a.action in ("throw", "toss", "pitch")), None)
+    kicker = next((a for a in throwers if a.action == "kick"), None)
+    for group, (subject, x0) in enumerate(zip(plan.subjects, slots, strict=True), start=1):
+        if subject.category == "character":
+            continue
+        shape = object_shape(subject)
+        action = subject.action.strip().lower()
+        half_h = shape.height / 2
+        toward = -1.0 if x0 > 0 else 1.0
+        rb = RigidBody(subject.id, shape, subject.material, (x0, half_h), group=group)
+        if subject.category == "vehicle":
+            rb.position = (x0, vehicle_rest_height(shape))
+            if action in DRIVE_ACTIONS:
+                speed = 6.0 if action == "race" else 3.0
+                rb.path = _drive_path(x0, rb.position[1], speed, toward, band, shape.width)
+        elif action in FALL_ACTIONS:
+            rb.position = (x0, drop + half_h)
+            rb.velocity = (0.6 * toward, 0.0) if action == "bounce" else (0.0, 0.0)
+        elif action in ROLL_ACTIONS:
+            rb.velocity = (1.5 * toward, 0.0)
+            rb.spin = -1.5 * toward / max(half_h, 1e-3) if shape.form == "circle" else 0.0
+        elif action in SLIDE_ACTIONS:
+            rb.velocity = (3.0 * toward, 0.0)
+        elif kicker is not None and shape.form == "circle" and action in KICKABLE:
+            _kick_setup(rb, kicker)
+        elif subject.kind.strip().lower() == "balloon" or action in ("float", "hover"):
+            rb.path = _float_path(x0, half_h + 0.6, 0.9 * visible_height(spec))
+        elif action in THROWN_ACTIONS:
+            _throw_setup(rb, thrower, group, toward, x0)
+        bodies.append(rb)
+    # characters take part as kinematic colliders so objects can hit them
+    if bodies:
+        for group, subject in enumerate(plan.subjects, start=1):
+            anim = animators.get(subject.id)
+            if anim is None:
+                continue
+            if anim is thrower:
+                group = next((b.group for b in bodies if b.held is not None), group)
+            h = anim.height
+            form = object_shape(subject)
+            collider = type(form)("box", 0.3 * h, 0.6 * h)
+            rb = RigidBody(subject.id, collider, "flesh", (anim.x0, h / 2), group=group)
+            rb.path = _character_path(anim)
+            bodies.append(rb)
+    return bodies
+
+
+def _kick_setup(rb: RigidBody, kicker: Biped) -> None:
+    """The ball waits in front of the kicker and leaves when the foot swings through."""
+    facing = 1.0 if kicker.target_x >= kicker.x0 else -1.0
+    radius = rb.shape.width / 2
+    rest = np.array([kicker.x0 + facing * 0.3 * kicker.height, radius])
+    rb.position = (float(rest[0]), float(rest[1]))
+    rb.velocity = (facing * 5.0, 3.0)
+    rb.spin = -facing * 5.0 / max(radius, 0.02)
+    rb.release = THROW_RELEASE
+    rb.kicked_by = kicker.subject_id
+
+    def held(times: FloatArray) -> FloatArray:
+        return np.tile(rest, (len(times), 1))
+
+    rb.held = held
+
+
+def _float_path(x0: float, y0: float, top: float) -> PathFn:
+    """A balloon: rises at 0.35 m/s, swaying, until it nears the top of the view."""
+
+    def path(times: FloatArray) -> tuple[FloatArray, FloatArray]:
+        y = np.minimum(y0 + 0.35 * times, max(top, y0))
+        x = x0 + 0.15 * np.sin(0.8 * times)
+        return np.stack([x, y], -1), 0.08 * np.sin(1.1 * times)
+
+    return path
+
+
+def _throw_setup(
+    rb: RigidBody, thrower: Biped | None, group: int, toward: float, x0: float
+) -> None:
+    if thrower is None:
+        rb.position = (x0 - toward * 0.5, 1.2)
+        rb.velocity = (toward * 3.0, 4.0)
+        return
+    t_release = np.array([THROW_RELEASE])
+    hand = thrower.pose(t_release)[0, JOINT["r_hand"]]
+    facing = 1.0 if thrower.target_x >= thrower.x0 else -1.0
+    lift = rb.shape.height / 2
+    rb.position = (float(hand[0]), float(hand[1]) + lift)
+    rb.velocity = (facing * 3.2, 4.0)
+    rb.spin = -facing * 3.0
+    rb.release = THROW_RELEASE
+    rb.group = group
+
+    hand_of: Biped = thrower
+
+    def held(times: FloatArray) -> FloatArray:
+        out: FloatArray = hand_of.pose(times)[:, JOINT["r_hand"]] + np.array([0.0, lift])
+        return out
+
+    rb.held = held
+
+
+def _drive_path(
+    x0: float, y: float, speed: float, toward: float, band: tuple[float, float], length: float
+) -> PathFn:
+    low, high = band[0] + length / 2, band[1] - length / 2
+    start = x0 - low if toward > 0 else 2 * (high - low) - (x0 - low)
+
+    def path(times: FloatArray) -> tuple[FloatArray, FloatArray]:
+        x, _ = fold(start + speed * times, low, high)
+        return np.stack([x, np.full_like(x, y)], -1), np.zeros_like(x)
+
+    return path
+
+
+def _character_path(anim: Animator) -> PathFn:
+    def path(times: FloatArray) -> tuple[FloatArray, FloatArray]:
+        joints = anim.pose(times)
+        if isinstance(anim, Biped):
+            low, high = joints[:, JOINT["pelvis"]], joints[:, JOINT["neck"]]
+        else:
+            low, high = joints[:, 0], joints[:, 1]
+        d = high - low
+        centre = (low + high) / 2
+        angle = np.arctan2(d[:, 1], d[:, 0]) - np.pi / 2 if isinstance(anim, Biped) else (
+            np.arctan2(d[:, 1], d[:, 0]))  # fmt: skip
+        return centre, angle
+
+    return path

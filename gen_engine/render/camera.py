@@ -1,0 +1,77 @@
+"""Camera moves as per-frame offsets and zoom, and the world-to-pixel mapping they imply.
+
+Slow motion is not a camera move here: the physics stage stretches its clock (frame k shows
+physics time k * time_scale / fps), so the renderer draws each frame as usual and only adds a
+gentle push-in. Motion, impacts and sound therefore stay on one timeline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from gen_engine.physics.layout import GROUND_FRACTION
+
+FOCUS_HEIGHT = 1.0  # metres: zooming keeps this height above the ground fixed on screen
+Array = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class CameraPath:
+    x: Array  # (F,) metres the view is shifted right
+    y: Array  # (F,) metres the view is shifted up
+    zoom: Array  # (F,) >= 1
+    shake: Array  # (F, 2) pixels
+
+    def moves(self) -> bool:
+        return bool(np.ptp(self.x) or np.ptp(self.y) or np.ptp(self.zoom) or self.shake.any())
+
+
+def camera_path(kind: str, frames: int, world_width: float, width_px: int, seed: int) -> CameraPath:
+    u = np.arange(frames) / max(frames - 1, 1)
+    ease = u * u * (3 - 2 * u)
+    zeros = np.zeros(frames)
+    x, y, zoom, shake = zeros.copy(), zeros.copy(), np.ones(frames), np.zeros((frames, 2))
+    kind = kind.strip().lower()
+    if kind == "pan":
+        x = (ease - 0.5) * 0.3 * world_width
+    elif kind == "tilt":
+        y = (1 - ease) * 1.2
+    elif kind == "dolly in":
+        zoom = 1.0 + 0.3 * ease
+    elif kind == "dolly out":
+        zoom = 1.3 - 0.3 * ease
+    elif kind == "orbit":
+        x = 0.12 * world_width * np.sin(2 * np.pi * u)
+        zoom = 1.08 + 0.05 * np.cos(2 * np.pi * u)
+    elif kind == "slow motion":
+        zoom = 1.0 + 0.08 * ease
+    elif kind == "handheld":
+        rng = np.random.default_rng(seed)
+        t = np.arange(frames)[:, None]
+        freqs = rng.uniform(0.01, 0.06, (3, 2))
+        phases = rng.uniform(0, 2 * np.pi, (3, 2))
+        wobble = sum(np.sin(2 * np.pi * f * t + ph) / (i + 1)
+                     for i, (f, ph) in enumerate(zip(freqs, phases, strict=False)))  # fmt: skip
+        shake = np.asarray(wobble) * 0.008 * width_px
+        zoom = np.full(frames, 1.03)
+    return CameraPath(x, y, zoom, shake)
+
+
+@dataclass(frozen=True)
+class View:
+    """Pixel mapping of one frame: px = ax + x * s, py = ay - y * s."""
+
+    ax: float
+    ay: float
+    s: float
+
+
+def view_at(cam: CameraPath, k: int, width: int, height: int, ppm: float) -> View:
+    s = ppm * float(cam.zoom[k])
+    focus_px = GROUND_FRACTION * height - FOCUS_HEIGHT * ppm
+    ax = width / 2 - float(cam.x[k]) * s + float(cam.shake[k, 0])
+    ay = focus_px + (FOCUS_HEIGHT + float(cam.y[k])) * s + float(cam.shake[k, 1])
+    return View(ax, ay, s)

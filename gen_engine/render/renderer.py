@@ -1,0 +1,252 @@
+"""The Renderer: precomputed background, batched subject drawing, weather, finishing."""
+
+from __future__ import annotations
+
+import math
+import os
+
+import numpy as np
+import numpy.typing as npt
+import torch
+from PIL import Image
+
+from gen_engine.physics import skeleton as sk
+from gen_engine.physics.layout import GROUND_FRACTION, camera_of, style_of
+from gen_engine.render import figures, raster
+from gen_engine.render.camera import camera_path, view_at
+from gen_engine.render.ink import Ink
+from gen_engine.render.look import grade, grain_tile, light_for, vignette
+from gen_engine.render.painter import Painter
+from gen_engine.render.scenery import draw_setting
+from gen_engine.render.weather import Particles
+from gen_engine.types import GenerationSpec, ScenePlan, Simulation
+
+BATCH = 16
+PIXEL_BLOCK = 6  # the pixel style renders at 1/6 size and scales up with hard edges
+FACE_TEXTURE = 96
+
+
+def pick_device(device: str | None) -> torch.device:
+    if device:
+        return torch.device(device)
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def set_cpu_threads(threads: int | None = None) -> None:
+    """Torch on CPU: all cores but one, which is left to the encoder running alongside.
+
+    The rasteriser's work is many small patches, where extra intra-op threads mostly add
+    synchronisation; on the 2-core target one torch thread plus the x264 thread is fastest.
+    FRAMECAST_RENDER_THREADS overrides.
+    """
+    wanted = threads or int(os.environ.get("FRAMECAST_RENDER_THREADS", "0") or 0)
+    torch.set_num_threads(max(1, wanted or min((os.cpu_count() or 2) - 1, 8)))
+
+
+class Renderer:
+    """Draws frames of a simulated plan. Deterministic: same plan, sim and spec -> same frames."""
+
+    def __init__(
+        self,
+        plan: ScenePlan,
+        sim: Simulation,
+        spec: GenerationSpec,
+        device: str | None = None,
+        threads: int | None = None,
+    ) -> None:
+        self.plan, self.sim, self.spec = plan, sim, spec
+        self.device = pick_device(device)
+        if self.device.type == "cpu":
+            set_cpu_threads(threads)
+        self.style = style_of(plan, spec)
+        self.light = light_for(plan.time_of_day)
+        self.weather = plan.weather.strip().lower()
+        self.out_w, self.out_h = spec.size
+        block = PIXEL_BLOCK if self.style == "pixel" else 1
+        self.w, self.h = max(self.out_w // block, 8), max(self.out_h // block, 8)
+        self.ppm = self.w / sim.world_width
+        self.camera = camera_path(camera_of(plan, spec), sim.frame_count, sim.world_width, self.w,
+                                  plan.seed)  # fmt: skip
+        self.seed = plan.seed & 0xFFFFFFFF
+        fog = self.weather == "fog"
+        self.ink = Ink(self.style, self.light, self.weather, 0.25 if fog else 0.0, self.device,
+                       self.w / 720)  # fmt: skip
+        self.grain = grain_tile(self.style, self.seed, self.device)
+        strength = {"noir": 0.55, "cinematic": 0.35, "vintage": 0.5, "neon": 0.4}.get(
+            self.style, 0.2
+        )
+        self.vig_strength = strength
+        self.vig_x = vignette(self.w, strength * 0.6, self.device)
+        self.vig_y = vignette(self.h, strength * 0.4, self.device)
+        self._build_background(0.5 if fog else 0.0)
+        self.particles = (
+            Particles(self.weather, self.w, self.h, self.seed, self.device)
+            if self.weather in ("rain", "storm", "snow") else None
+        )  # fmt: skip
+        if self.weather == "storm" and self.particles is not None:
+            self.particles.kind = "rain"
+        self.faces = self._load_faces()
+        self.subjects = {s.id: s for s in plan.subjects}
+        self.upscale = None
+        if block > 1:
+            rows = (torch.arange(self.out_h, device=self.device) * self.h) // self.out_h
+            cols = (torch.arange(self.out_w, device=self.device) * self.w) // self.out_w
+            self.upscale = (rows, cols)
+
+    # ---- static layers -------------------------------------------------------------------
+
+    def _build_background(self, fog: float) -> None:
+        """Paint the setting once on a canvas wider and taller than any camera move needs."""
+        ww = self.sim.world_width
+        above = GROUND_FRACTION * self.h / self.ppm
+        below = (1 - GROUND_FRACTION) * self.h / self.ppm
+        margin_x = 0.2 * ww + 0.02 * ww
+        x0, x1 = -ww / 2 - margin_x, ww / 2 + margin_x
+        top, bottom = above + 1.6, -below - 0.3
+        cols = math.ceil((x1 - x0) * self.ppm)
+        rows = math.ceil((top - bottom) * self.ppm)
+        xs = (x0 + (np.arange(cols) + 0.5) / self.ppm).astype(np.float32)
+        ys = (top - (np.arange(rows) + 0.5) / self.ppm).astype(np.float32)
+        painter = Painter(np.zeros((rows, cols, 3), np.float32), xs, ys, self.ppm)
+        sun = None
+        if self.light.sun is not None:
+            fx, fy = self.light.sun
+            sun = ((fx - 0.5) * ww, (GROUND_FRACTION - fy) * self.h / self.ppm)
+        rng = np.random.default_rng(self.seed)
+        draw_setting(painter, self.plan.setting, self.light, self.weather, sun, rng)
+        image = torch.from_numpy(painter.image)
+        if self.style == "neon":
+            image = image * 0.35
+        graded = grade(image, self.style, self.light, self.weather, fog)
+        self.canvas_origin = (x0, top)
+        static = not self.camera.moves()
+        if static:  # bake vignette and grain into the one background every frame starts from
+            view = view_at(self.camera, 0, self.w, self.h, self.ppm)
+            u0 = round((-view.ax / view.s - x0) * self.ppm)
+            v0 = round((top - view.ay / view.s) * self.ppm)
+            frame = graded[v0 : v0 + self.h, u0 : u0 + self.w].to(self.device)
+            frame = frame * self.vig_y[:, None, None].cpu().to(self.device)
+            frame = frame * self.vig_x[None, :, None]
+            if self.grain is not None:
+                reps = (self.h // 128 + 1, self.w // 128 + 1, 1)
+                frame = frame + self.grain.repeat(reps)[: self.h, : self.w]
+            self.static_frame: torch.Tensor | None = frame.clamp(0, 255).to(torch.uint8)
+        else:
+            if self.grain is not None:
+                reps = (rows // 128 + 1, cols // 128 + 1, 1)
+                graded = graded + self.grain.cpu().repeat(reps)[:rows, :cols]
+            self.static_frame = None
+        self.background = graded.clamp(0, 255).to(torch.uint8).to(self.device)
+
+    def _load_faces(self) -> dict[str, torch.Tensor]:
+        """Each cameo's face image, cropped to its central square, read once."""
+        faces: dict[str, torch.Tensor] = {}
+        for cameo in self.spec.cameos:
+            if not cameo.face_image:
+                continue
+            with Image.open(cameo.face_image) as img:
+                rgb = img.convert("RGB")
+                side = min(rgb.size)
+                left, top = (rgb.width - side) // 2, (rgb.height - side) // 2
+                square = rgb.crop((left, top, left + side, top + side))
+                square = square.resize((FACE_TEXTURE, FACE_TEXTURE), Image.Resampling.BILINEAR)
+                faces[cameo.id] = torch.from_numpy(np.asarray(square, np.float32).copy()).to(
+                    self.device
+                )
+        return faces
+
+    # ---- frames ----------------------------------------------------------------------------
+
+    def poster_frame_index(self) -> int:
+        """The first impact or landing shows the scene's action; otherwise a third of the way in."""
+        for e in self.sim.events:
+            if e.kind in ("impact", "land", "splash") and e.frame < self.sim.frame_count:
+                return min(e.frame + 1, self.sim.frame_count - 1)
+        return self.sim.frame_count // 3
+
+    def world_to_pixel(self, frame: int, points: npt.ArrayLike) -> npt.NDArray[np.float64]:
+        """Where world points (..., 2) in metres land in output frame `frame`, in pixels."""
+        v = view_at(self.camera, frame, self.w, self.h, self.ppm)
+        pts = np.asarray(points, dtype=np.float64)
+        scale = self.out_w / self.w
+        return np.stack([v.ax + pts[..., 0] * v.s, v.ay - pts[..., 1] * v.s], -1) * scale
+
+    def render(self, start: int, stop: int) -> npt.NDArray[np.uint8]:
+        start, stop = max(0, start), min(stop, self.sim.frame_count)
+        out = np.empty((max(stop - start, 0), self.out_h, self.out_w, 3), np.uint8)
+        direct = self.device.type == "cpu" and self.upscale is None
+        with torch.inference_mode():
+            for first in range(start, stop, BATCH):
+                last = min(first + BATCH, stop)
+                chunk = out[first - start : last - start]
+                if direct:  # draw straight into the returned array: no copy
+                    self._batch(first, last, torch.from_numpy(chunk))
+                else:
+                    chunk[:] = self._batch(first, last, None).cpu().numpy()
+        return out
+
+    def _batch(self, first: int, last: int, target: torch.Tensor | None) -> torch.Tensor:
+        count = last - first
+        pixels = self._backgrounds(first, last, target)
+        subtle = self.vig_strength < 0.3  # faint vignettes only matter on the background
+        canvas = raster.Canvas(
+            pixels, None if subtle else self.vig_x, None if subtle else self.vig_y, self.grain
+        )
+        views = [view_at(self.camera, k, self.w, self.h, self.ppm) for k in range(first, last)]
+        dev = self.device
+        fr = figures.Frames(
+            torch.tensor([v.ax for v in views], dtype=torch.float32, device=dev),
+            torch.tensor([v.ay for v in views], dtype=torch.float32, device=dev),
+            torch.tensor([v.s for v in views], dtype=torch.float32, device=dev),
+        )
+        sl = slice(first, last)
+        for track in self.sim.tracks:
+            subject = self.subjects.get(track.subject_id)
+            if subject is not None:
+                figures.shadow(canvas, fr, subject, track, sl, self.ink)
+        for track in self.sim.tracks:
+            subject = self.subjects.get(track.subject_id)
+            if subject is None:
+                continue
+            if track.joints is not None and track.joints.shape[1] == len(sk.SKELETON):
+                face = self.faces.get(subject.cameo_id or "")
+                figures.biped(canvas, fr, subject, track, sl, self.ink, self.seed, face)
+            elif track.joints is not None and track.joints.shape[1] == len(sk.FLYER_SKELETON):
+                figures.flyer(canvas, fr, subject, track, sl, self.ink)
+            elif track.joints is not None:
+                figures.quadruped(canvas, fr, subject, track, sl, self.ink)
+            else:
+                figures.thing(canvas, fr, subject, track, sl, self.ink)
+        if self.particles is not None:
+            self.particles.draw(pixels, first)
+        if self.upscale is not None:
+            rows, cols = self.upscale
+            pixels = pixels[:, rows][:, :, cols]
+        assert pixels.shape[0] == count
+        return pixels
+
+    def _backgrounds(self, first: int, last: int, target: torch.Tensor | None) -> torch.Tensor:
+        count = last - first
+        frames = target
+        if frames is None:
+            frames = torch.empty((count, self.h, self.w, 3), dtype=torch.uint8, device=self.device)
+        if self.static_frame is not None:
+            frames.copy_(self.static_frame.unsqueeze(0).expand(count, -1, -1, -1))
+            return frames
+        x0, top = self.canvas_origin
+        rows_max, cols_max = self.background.shape[:2]
+        for i, k in enumerate(range(first, last)):
+            v = view_at(self.camera, k, self.w, self.h, self.ppm)
+            if abs(v.s - self.ppm) < 1e-6:  # pure shift: a slice
+                u0 = round((-v.ax / v.s - x0) * self.ppm)
+                v0 = round((top - v.ay / v.s) * self.ppm)
+                u0 = min(max(u0, 0), cols_max - self.w)
+                v0 = min(max(v0, 0), rows_max - self.h)
+                frames[i] = self.background[v0 : v0 + self.h, u0 : u0 + self.w]
+                continue
+            sx = torch.arange(self.w, device=self.device, dtype=torch.float32) + 0.5
+            sy = torch.arange(self.h, device=self.device, dtype=torch.float32) + 0.5
+            cols = (((sx - v.ax) / v.s - x0) * self.ppm).long().clamp(0, cols_max - 1)
+            rows = ((top - (v.ay - sy) / v.s) * self.ppm).long().clamp(0, rows_max - 1)
+            frames[i] = self.background[rows][:, cols]
+        return frames

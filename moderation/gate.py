@@ -1,0 +1,115 @@
+"""What `videos` calls: the prompt gate before anything is generated, and the output gate
+after the engine has made a file. Imports nothing from videos or feed.
+
+    from moderation.gate import prompt_gate, output_gate
+
+    prompt_gate(user=user, text=prompt, context="prompt")   # raises to refuse
+    decision = output_gate(video=video, video_path=path, dialogue=lines)
+    if decision.held: ...move the draft to in_review...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from moderation import classifier, records, selectors
+from moderation.classifier import ModerationDecision
+from moderation.models import Case
+from moderation.output_check import OutputDecision, check_output, dialogue_from_plan
+from sora_site.core.errors import ApplicationError, PermissionDenied
+
+if TYPE_CHECKING:
+    from django.db import models
+
+    from accounts.models import User
+
+__all__ = [
+    "AccountSuspended",
+    "PromptRefused",
+    "dialogue_from_plan",
+    "output_gate",
+    "prompt_gate",
+]
+
+
+class PromptRefused(ApplicationError):
+    """The text breaks the content policy. `detail` names the policy and why."""
+
+    status = 400
+    default_code = "moderation_blocked"
+
+    def __init__(self, decision: ModerationDecision) -> None:
+        super().__init__(decision.reason, code="moderation_blocked")
+        self.decision = decision
+        self.category = decision.category
+
+
+class AccountSuspended(PermissionDenied):
+    default_code = "account_suspended"
+
+
+def prompt_gate(*, user: User, text: str, context: str = "prompt") -> ModerationDecision:
+    """Check a prompt, remix prompt, caption or comment of `user` before anything is stored.
+
+    Raises AccountSuspended (suspended/banned account) or PromptRefused (verdict block). Returns
+    the decision otherwise: "allow", or "review" (the caller goes on; the output gate holds the
+    result for a moderator). Block and review decisions are recorded; a zero-tolerance one also
+    flags the account and opens a case at once.
+    """
+    if selectors.account_is_suspended(user):
+        raise AccountSuspended(
+            "Your account is suspended, so you cannot create or post right now. "
+            "See 'My moderation decisions' for the reason and how to appeal.",
+            code="account_suspended",
+        )
+    decision = classifier.check_prompt(
+        text, teen=bool(getattr(user, "is_teen", False)), context=context
+    )
+    if not decision.allowed:
+        records.decision_record(user=user, text=text, decision=decision)
+    if decision.blocked:
+        raise PromptRefused(decision)
+    return decision
+
+
+def output_gate(
+    *,
+    video: models.Model,
+    video_path: str,
+    dialogue: Iterable[str] = (),
+    prompt: str | None = None,
+) -> OutputDecision:
+    """Check a generated file. When the result is held, a case is opened on `video`; the
+    caller (videos) moves the draft to in_review so the owner cannot publish it.
+
+    The prompt is checked again too: a prompt that was sent to review is held here.
+    """
+    owner = records.owner_of(video)
+    teen = bool(getattr(owner, "is_teen", False))
+    decision = check_output(video_path, list(dialogue), teen=teen)
+    text = prompt if prompt is not None else str(getattr(video, "prompt", ""))
+    prompt_decision = classifier.check_prompt(text, teen=teen) if text else None
+    if decision.held:
+        records.case_open_for_output(video, decision.scores, category=decision.category)
+        return decision
+    if prompt_decision is not None and not prompt_decision.allowed:
+        scores: dict[str, Any] = {**decision.scores, "prompt": dict(prompt_decision.scores)}
+        records.case_open_for_output(
+            video,
+            scores,
+            category=prompt_decision.category,
+            opened_by=Case.OpenedBy.PROMPT_REVIEW,
+        )
+        return OutputDecision(
+            verdict="held",
+            category=prompt_decision.category,
+            reason=f"Held for review: {prompt_decision.reason}",
+            nudity_score=decision.nudity_score,
+            frames_checked=decision.frames_checked,
+            frames=decision.frames,
+            dialogue=decision.dialogue,
+            elapsed=decision.elapsed,
+            scores=scores,
+        )
+    return decision

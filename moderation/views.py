@@ -1,0 +1,161 @@
+"""Moderation pages for people: the policy, the report form, my decisions and appeals; and
+the moderator-only media of a case (admin's player)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from moderation import policy, selectors, services
+from moderation.forms import AppealForm, ReportForm
+from moderation.models import Case
+from moderation.permissions import is_moderator
+from sora_site.core.errors import ApplicationError
+
+REPORTABLE = {"video": "a video", "comment": "a comment", "account": "an account"}
+
+
+def policy_page(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "moderation/policy.html",
+        {
+            "categories": policy.CATEGORIES,
+            "appeals_text": policy.APPEALS_TEXT,
+            "appeal_days": policy.APPEAL_WINDOW_DAYS,
+        },
+    )
+
+
+def _report_target(request: HttpRequest, kind: str, object_id: str) -> models.Model:
+    """The thing being reported, as this viewer may see it (no peeking at others' drafts)."""
+    if kind == "video":
+        from videos.selectors import video_viewable
+
+        try:
+            return video_viewable(viewer_id=request.user.pk, public_id=object_id)
+        except ApplicationError as exc:
+            raise Http404("No such video.") from exc
+    if kind == "account":
+        from accounts.models import User
+
+        user = User.objects.filter(handle=object_id.lower().lstrip("@"), is_active=True).first()
+        if user is None and object_id.isdigit():
+            user = User.objects.filter(pk=int(object_id), is_active=True).first()
+        if user is None:
+            raise Http404("No such account.")
+        return user
+    if kind == "comment":
+        try:
+            comment_model = apps.get_model("feed", "Comment")
+        except LookupError as exc:
+            raise Http404("Comments cannot be reported yet.") from exc
+        if not object_id.isdigit():
+            raise Http404("No such comment.")
+        comment = get_object_or_404(comment_model, pk=int(object_id))
+        video = getattr(comment, "video", None)
+        # Only comments the viewer can see: on a published video (or on their own).
+        if video is not None and video.status != "published" and video.owner_id != request.user.pk:
+            raise Http404("No such comment.")
+        return comment
+    raise Http404("This cannot be reported.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest, content_type: str, object_id: str) -> HttpResponse:
+    target = _report_target(request, content_type, object_id)
+    form = ReportForm(request.POST or None)
+    status = 200
+    context: dict[str, Any] = {"kind": REPORTABLE[content_type], "target": target, "form": form}
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.report_create(
+                    reporter=request.user,  # type: ignore[arg-type]
+                    target=target,
+                    reason=form.cleaned_data["reason"],
+                    note=form.cleaned_data["note"],
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.detail)
+                status = exc.status
+            else:
+                messages.success(
+                    request, "Thank you. Your report was sent; a moderator will review it."
+                )
+                return render(request, "moderation/report_done.html", context)
+        else:
+            status = 400
+    return render(request, "moderation/report.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET"])
+def decisions(request: HttpRequest) -> HttpResponse:
+    actions = list(selectors.user_actions(request.user))  # type: ignore[arg-type]
+    refusals = list(selectors.user_refusals(request.user))  # type: ignore[arg-type]
+    return render(
+        request,
+        "moderation/decisions.html",
+        {
+            "actions": actions,
+            "refusals": refusals,
+            "form": AppealForm(),
+            "appeal_days": policy.APPEAL_WINDOW_DAYS,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def appeal(request: HttpRequest, action_id: int) -> HttpResponse:
+    form = AppealForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Write why the decision is wrong (up to 2000 characters).")
+        return redirect("moderation:decisions")
+    try:
+        services.appeal_create(
+            user=request.user,  # type: ignore[arg-type]
+            action_id=action_id,
+            text=form.cleaned_data["text"],
+        )
+    except ApplicationError as exc:
+        if exc.status == 404:
+            raise Http404(exc.detail) from exc
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, "Your appeal was sent. A different moderator will review it.")
+    return redirect("moderation:decisions")
+
+
+def _case_media(
+    request: HttpRequest, case_id: int, field: str, content_type: str
+) -> HttpResponse | StreamingHttpResponse:
+    if not is_moderator(request.user):
+        raise Http404("No such file.")
+    case = get_object_or_404(Case, pk=case_id)
+    target = case.target
+    name = getattr(getattr(target, field, None), "name", "")
+    if not name:
+        raise Http404("No such file.")
+    from videos.media import serve_stored_file
+
+    return serve_stored_file(request, name, content_type=content_type, private=True)
+
+
+@require_http_methods(["GET", "HEAD"])
+def case_video(request: HttpRequest, case_id: int) -> HttpResponse | StreamingHttpResponse:
+    return _case_media(request, case_id, "video_file", "video/mp4")
+
+
+@require_http_methods(["GET", "HEAD"])
+def case_poster(request: HttpRequest, case_id: int) -> HttpResponse | StreamingHttpResponse:
+    return _case_media(request, case_id, "poster_file", "image/jpeg")

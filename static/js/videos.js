@@ -1,0 +1,111 @@
+// Create and Drafts pages: prompt counter, wait estimate, live job progress over /ws/jobs/.
+// The server renders every card from the job row; this only keeps it current without reloads.
+(function () {
+  "use strict";
+
+  var STATUS_LABELS = {
+    queued: "Queued", running: "Generating", succeeded: "Draft ready",
+    failed: "Failed", cancelled: "Cancelled"
+  };
+
+  function formatEta(seconds) {
+    if (seconds === null || seconds === undefined) { return ""; }
+    if (seconds < 60) { return "about " + seconds + " s left"; }
+    return "about " + Math.round(seconds / 60) + " min left";
+  }
+
+  // --- Create form: character counter and estimate ---------------------------------------
+  var prompt = document.getElementById("id_prompt");
+  var counter = document.getElementById("prompt-counter");
+  if (prompt && counter) {
+    var max = parseInt(prompt.getAttribute("maxlength") || "2000", 10);
+    var updateCounter = function () {
+      var n = prompt.value.length;
+      counter.textContent = n + " / " + max;
+      counter.classList.toggle("over", n > max);
+    };
+    prompt.addEventListener("input", updateCounter);
+    updateCounter();
+  }
+  var form = document.getElementById("create-form");
+  var duration = document.getElementById("id_duration");
+  var estimate = document.getElementById("estimate");
+  if (form && duration && estimate) {
+    var perSecond = parseFloat(form.getAttribute("data-per-second") || "2");
+    var updateEstimate = function () {
+      var seconds = Math.max(1, Math.round(parseInt(duration.value, 10) * perSecond));
+      estimate.textContent = "Estimated wait: about " + seconds + " s once a worker picks it up.";
+    };
+    duration.addEventListener("change", updateEstimate);
+  }
+
+  // --- Live progress ---------------------------------------------------------------------
+  var liveState = document.getElementById("live-state");
+  function setLiveState(text) { if (liveState) { liveState.textContent = text; } }
+
+  function show(el, visible) { if (el) { el.hidden = !visible; } }
+
+  function applyEvent(ev) {
+    var card = document.querySelector('[data-video="' + ev.video + '"]');
+    if (!card) { return; }
+    var active = ev.status === "queued" || ev.status === "running";
+    var ready = ev.status === "succeeded" && ev.video_status === "draft_ready";
+    var percent = Math.round((ev.progress || 0) * 100);
+    card.setAttribute("data-status", ev.status);
+    var q = function (role) { return card.querySelector('[data-role="' + role + '"]'); };
+    var status = q("status");
+    if (status) {
+      status.textContent = STATUS_LABELS[ev.status] || ev.status;
+      status.className = "draft-status status-" + ev.status;
+    }
+    var bar = q("bar");
+    if (bar) { bar.value = ev.status === "succeeded" ? 100 : percent; bar.textContent = percent + "%"; }
+    var pct = q("percent");
+    if (pct) { pct.textContent = (ev.status === "succeeded" ? 100 : percent) + "%"; }
+    var stage = q("stage");
+    if (stage) { stage.textContent = ev.stage || "waiting"; }
+    var eta = q("eta");
+    if (eta) { eta.textContent = formatEta(ev.eta_seconds); }
+    var message = q("message");
+    if (message) { message.textContent = ev.message || ""; }
+    var error = q("error");
+    if (error) { error.textContent = ev.error_message || ""; show(error, !!ev.error_message); }
+    // The bar stays visible at 100% when the job finishes, so nobody misses the end.
+    show(q("progress-block"), active || ev.status === "succeeded");
+    if (ready && ev.video_url) {
+      var video = q("video");
+      if (video && !video.getAttribute("src")) {
+        video.setAttribute("poster", ev.poster_url);
+        video.setAttribute("src", ev.video_url);
+      }
+      show(q("player"), true);
+    }
+    card.querySelectorAll("[data-show-when]").forEach(function (el) {
+      var when = el.getAttribute("data-show-when");
+      show(el, (when === "active" && active) || (when === "ready" && ready) ||
+        (when === "retryable" && (ev.status === "failed" || ev.status === "cancelled")));
+    });
+  }
+
+  if (!document.querySelector("[data-job]") && !document.querySelector(".jobs-live")) { return; }
+  if (!("WebSocket" in window)) { setLiveState("live updates are not available; reload to refresh."); return; }
+
+  var delay = 1000;
+  function connect() {
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    var socket = new WebSocket(scheme + window.location.host + "/ws/jobs/");
+    socket.addEventListener("open", function () { delay = 1000; setLiveState("live."); });
+    socket.addEventListener("message", function (message) {
+      var data;
+      try { data = JSON.parse(message.data); } catch (e) { return; }
+      if (data.type === "jobs.snapshot") { (data.jobs || []).forEach(applyEvent); }
+      else if (data.type === "job.progress") { applyEvent(data); }
+    });
+    socket.addEventListener("close", function () {
+      setLiveState("reconnecting…");
+      window.setTimeout(connect, delay);
+      delay = Math.min(delay * 2, 15000);
+    });
+  }
+  connect();
+})();

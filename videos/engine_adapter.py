@@ -1,0 +1,76 @@
+"""Models -> GenerationSpec -> gen_engine.generate -> stored files. The only door to the engine.
+
+Test seam: the engine callable is `gen_engine.generate` unless
+  * a test assigns `ENGINE_GENERATE` in this module (unit tests, same process), or
+  * the environment names another one: FRAMECAST_ENGINE_CALLABLE="package.module:function"
+    (used by the multi-process integration tests to run workers with a fast stand-in).
+The default is always the real engine; the variable is for tests and benchmarks only.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
+
+from gen_engine.types import GenerationSpec
+from videos.models import Video
+
+ENV_CALLABLE = "FRAMECAST_ENGINE_CALLABLE"
+DEFAULT_CALLABLE = "gen_engine:generate"
+
+EngineFunction = Callable[..., Any]
+ENGINE_GENERATE: EngineFunction | None = None
+
+
+def engine_function() -> EngineFunction:
+    if ENGINE_GENERATE is not None:
+        return ENGINE_GENERATE
+    target = os.environ.get(ENV_CALLABLE, "") or DEFAULT_CALLABLE
+    module_name, _, attribute = target.partition(":")
+    function: EngineFunction = getattr(importlib.import_module(module_name), attribute)
+    return function
+
+
+def spec_for(video: Video) -> GenerationSpec:
+    return GenerationSpec(
+        prompt=video.prompt,
+        duration=video.duration,
+        aspect=video.aspect,
+        resolution=video.resolution,
+        seed=video.seed,
+        style=video.style or None,
+        camera=video.camera or None,
+        creator_handle=video.owner.handle,
+        video_id=video.public_id,
+        watermark_id=video.watermark_id,
+        backend=settings.GEN_ENGINE_BACKEND,
+    )
+
+
+def output_names(public_id: str) -> tuple[str, str]:
+    """Server-made names: a fresh random part per run, so two runs never overwrite each other."""
+    token = secrets.token_urlsafe(12)
+    return f"videos/{public_id}/{token}.mp4", f"videos/{public_id}/{token}.jpg"
+
+
+def store_outputs(*, public_id: str, video_path: str, poster_path: str) -> tuple[str, str]:
+    """Copy the engine's files into default storage; returns the names actually stored."""
+    video_name, poster_name = output_names(public_id)
+    stored: list[str] = []
+    try:
+        for source, name in ((video_path, video_name), (poster_path, poster_name)):
+            with Path(source).open("rb") as handle:
+                stored.append(default_storage.save(name, File(handle, name=Path(name).name)))
+    except Exception:
+        for name in stored:
+            default_storage.delete(name)
+        raise
+    return stored[0], stored[1]

@@ -1,0 +1,154 @@
+"""Videos and the jobs that generate them.
+
+A `Video` is born as a draft together with its `GenerationJob`; the job row is the source of
+truth for progress (channel-layer events are at-most-once, the row is not). Every state change
+goes through `videos.services` (the state machine lives there), never through `save()`.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+PUBLIC_ID_BYTES = 8  # 11 url-safe characters
+
+
+def new_public_id() -> str:
+    return secrets.token_urlsafe(PUBLIC_ID_BYTES)
+
+
+def new_watermark_id() -> int:
+    """A 48-bit number for the invisible watermark; 0 is kept for "none"."""
+    return secrets.randbits(48) or 1
+
+
+class Video(models.Model):
+    class Status(models.TextChoices):
+        DRAFT_GENERATING = "draft_generating", "Generating"
+        DRAFT_READY = "draft_ready", "Draft ready"
+        DRAFT_FAILED = "draft_failed", "Failed"
+        IN_REVIEW = "in_review", "In review"
+        PUBLISHED = "published", "Published"
+        REMOVED = "removed", "Removed"
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "Everyone"
+        FOLLOWERS = "followers", "Followers only"
+
+    DRAFT_STATUSES = (Status.DRAFT_GENERATING, Status.DRAFT_READY, Status.DRAFT_FAILED)
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="videos"
+    )
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    watermark_id = models.BigIntegerField(unique=True, default=new_watermark_id, editable=False)
+
+    prompt = models.TextField(max_length=2000)
+    duration = models.PositiveSmallIntegerField(default=10, help_text="Requested length (s).")
+    aspect = models.CharField(max_length=5, default="9:16")
+    resolution = models.PositiveSmallIntegerField(default=720, help_text="Short side (px).")
+    style = models.CharField(max_length=20, blank=True, help_text="Empty: the director chooses.")
+    camera = models.CharField(max_length=20, blank=True, help_text="Empty: the director chooses.")
+    seed = models.BigIntegerField(default=0)
+    plan = models.JSONField(default=dict, blank=True)
+
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT_GENERATING, db_index=True
+    )
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    caption = models.CharField(max_length=500, blank=True)
+
+    # Names are made by the worker (videos/<public_id>/<random>.mp4), never taken from input.
+    video_file = models.FileField(max_length=200, blank=True)
+    poster_file = models.FileField(max_length=200, blank=True)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    length_seconds = models.FloatField(default=0.0, help_text="Measured length of the file.")
+
+    allow_remix = models.BooleanField(default=True)
+    # Remix lineage, filled in by the remix issue; plain defaults until then.
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="remixes"
+    )
+    root = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="descendants"
+    )
+    depth = models.PositiveIntegerField(default=0)
+    lineage_path = models.CharField(max_length=255, blank=True, db_index=True)
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["owner", "status", "-created_at"], name="video_owner_status"),
+            models.Index(fields=["status", "-published_at"], name="video_published"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.public_id} ({self.status})"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status in self.DRAFT_STATUSES
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class GenerationJob(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Done"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING)
+    FINAL_STATUSES = (Status.SUCCEEDED, Status.FAILED, Status.CANCELLED)
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    video = models.OneToOneField(Video, on_delete=models.CASCADE, related_name="job")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="generation_jobs"
+    )
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    max_attempts = models.PositiveSmallIntegerField(default=3)
+    stage = models.CharField(max_length=20, blank=True)
+    progress = models.FloatField(default=0.0)
+    message = models.CharField(max_length=200, blank=True)
+    error_code = models.CharField(max_length=50, blank=True)
+    error_message = models.CharField(max_length=500, blank=True)
+    timings = models.JSONField(default=dict, blank=True)
+    # Which worker run holds the job ("host:pid:random"); the final write checks it is still us.
+    worker_id = models.CharField(max_length=100, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    cancel_requested = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    enqueued_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["owner", "status"], name="job_owner_status"),
+            models.Index(fields=["owner", "created_at"], name="job_owner_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"job {self.pk} ({self.status}, {self.progress:.0%})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE_STATUSES

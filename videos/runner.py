@@ -1,0 +1,197 @@
+"""One worker run of one job: claim, run the engine with progress and cancel callbacks, store
+the files, and make the single final write (see videos/services/worker.py for the rules)."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import threading
+import time
+from types import TracebackType
+
+from django.conf import settings
+from django.db import close_old_connections, connection
+from dramatiq.middleware.time_limit import TimeLimitExceeded
+
+from gen_engine.types import GenerationCancelled, GenerationError, Progress
+from videos import engine_adapter
+from videos.models import GenerationJob
+from videos.services import (
+    job_attempt_failed,
+    job_claim,
+    job_complete,
+    job_fail,
+    job_heartbeat,
+    job_mark_cancelled,
+    job_progress_record,
+    job_should_stop,
+    new_worker_id,
+    storage_delete,
+)
+
+logger = logging.getLogger(__name__)
+
+PROGRESS_INTERVAL = 0.5  # seconds between progress writes (a stage change writes at once)
+CANCEL_CHECK_INTERVAL = 0.5
+
+
+class TransientJobError(Exception):
+    """Raised to Dramatiq so it redelivers the message with backoff (the job row is queued)."""
+
+
+class _Callbacks:
+    """The engine's on_progress / should_cancel, throttled so the DB sees ~2 writes a second."""
+
+    def __init__(self, job: GenerationJob, worker_id: str) -> None:
+        self.job = job
+        self.worker_id = worker_id
+        self.lost = False
+        self._last_write = 0.0
+        self._last_check = 0.0
+        self._last_stage = job.stage
+        self._best = 0.0
+
+    def on_progress(self, progress: Progress) -> None:
+        now = time.monotonic()
+        fraction = max(self._best, min(1.0, float(progress.fraction)))
+        stage_changed = progress.stage != self._last_stage
+        if not stage_changed and now - self._last_write < PROGRESS_INTERVAL and fraction < 1.0:
+            return
+        self._best = fraction
+        self._last_write = now
+        self._last_stage = progress.stage
+        if not job_progress_record(
+            job=self.job,
+            worker_id=self.worker_id,
+            stage=progress.stage,
+            fraction=fraction,
+            message=progress.message or progress.stage.capitalize(),
+        ):
+            self.lost = True
+
+    def should_cancel(self) -> bool:
+        if self.lost:
+            return True
+        now = time.monotonic()
+        if now - self._last_check < CANCEL_CHECK_INTERVAL:
+            return False
+        self._last_check = now
+        return job_should_stop(job_id=self.job.pk, worker_id=self.worker_id)
+
+
+class _Heartbeat:
+    """Beats from a thread, so a long engine stage without progress reports is not taken for
+    a dead worker."""
+
+    def __init__(self, job_id: int, worker_id: str, callbacks: _Callbacks) -> None:
+        self.job_id = job_id
+        self.worker_id = worker_id
+        self.callbacks = callbacks
+        self.interval = float(settings.GENERATION_HEARTBEAT_SECONDS)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"heartbeat-{job_id}", daemon=True)
+
+    def __enter__(self) -> _Heartbeat:
+        if self.interval > 0:
+            self._thread.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.wait(self.interval):
+                if not job_heartbeat(job_id=self.job_id, worker_id=self.worker_id):
+                    self.callbacks.lost = True
+                    return
+        except Exception as exc:
+            logger.warning("video.job.heartbeat_failed", extra={"error": repr(exc)})
+        finally:
+            connection.close()
+
+
+def _tidy_connections() -> None:
+    """Drop broken or expired DB connections between jobs, as Django does between requests
+    (never inside a transaction: the test suite runs jobs inside one)."""
+    if not connection.in_atomic_block:
+        close_old_connections()
+
+
+def job_run(job_id: int) -> None:
+    _tidy_connections()
+    try:
+        _job_run(job_id)
+    finally:
+        _tidy_connections()
+
+
+def _job_run(job_id: int) -> None:
+    worker_id = new_worker_id()
+    job = job_claim(job_id=job_id, worker_id=worker_id)
+    if job is None:
+        return
+    callbacks = _Callbacks(job, worker_id)
+    video = job.video
+    spec = engine_adapter.spec_for(video)
+    stored: tuple[str, str] | None = None
+    try:
+        with (
+            tempfile.TemporaryDirectory(prefix="framecast-job-") as out_dir,
+            _Heartbeat(job.pk, worker_id, callbacks),
+        ):
+            result = engine_adapter.engine_function()(
+                spec,
+                out_dir,
+                on_progress=callbacks.on_progress,
+                should_cancel=callbacks.should_cancel,
+            )
+            stored = engine_adapter.store_outputs(
+                public_id=video.public_id,
+                video_path=result.video_path,
+                poster_path=result.poster_path,
+            )
+    except GenerationCancelled:
+        if not callbacks.lost:
+            job_mark_cancelled(job_id=job.pk, worker_id=worker_id)
+        logger.info("video.generation.cancelled", extra={"job": job.public_id})
+        return
+    except GenerationError as exc:
+        job_fail(job_id=job.pk, worker_id=worker_id, code=exc.code, message=exc.message)
+        return
+    except TimeLimitExceeded:
+        job_fail(
+            job_id=job.pk,
+            worker_id=worker_id,
+            code="time_limit",
+            message="This video took too long to make. Try a shorter or simpler one.",
+        )
+        return
+    except Exception as exc:
+        logger.exception("video.generation.error", extra={"job": job.public_id})
+        if job_attempt_failed(job_id=job.pk, worker_id=worker_id, error=repr(exc)):
+            raise TransientJobError(f"job {job.public_id}: {exc!r}") from exc
+        return
+
+    assert stored is not None  # the try block either stored the files or returned/raised
+    video_name, poster_name = stored
+    plan = result.plan.to_dict() if hasattr(result.plan, "to_dict") else {}
+    if not job_complete(
+        job_id=job.pk,
+        worker_id=worker_id,
+        video_name=video_name,
+        poster_name=poster_name,
+        width=int(result.width),
+        height=int(result.height),
+        length_seconds=float(result.duration),
+        plan=plan,
+        timings={k: float(v) for k, v in dict(result.timings).items()},
+    ):
+        storage_delete([video_name, poster_name])

@@ -1,0 +1,79 @@
+"""The owner's decisions about a finished draft: publish, unpublish, delete."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from sora_site.core.errors import Conflict, NotFound, ValidationFailed
+from videos.models import GenerationJob, Video
+from videos.services.state import video_move
+
+logger = logging.getLogger(__name__)
+
+MAX_CAPTION_CHARS = 500
+
+
+def _owned_video_locked(*, user: User, public_id: str) -> Video:
+    video = Video.objects.select_for_update().filter(owner_id=user.pk, public_id=public_id).first()
+    if video is None:
+        raise NotFound("No such video.")
+    return video
+
+
+def video_publish(*, user: User, public_id: str, caption: str, visibility: str) -> Video:
+    caption = (caption or "").strip()
+    if len(caption) > MAX_CAPTION_CHARS:
+        raise ValidationFailed(
+            f"Captions are at most {MAX_CAPTION_CHARS} characters.", code="caption"
+        )
+    if visibility not in Video.Visibility.values:
+        raise ValidationFailed("Choose who can see the video.", code="visibility")
+    with transaction.atomic():
+        video = _owned_video_locked(user=user, public_id=public_id)
+        if video.status != Video.Status.DRAFT_READY:
+            raise Conflict("Only a finished draft can be published.", code="not_ready")
+        video_move(video, Video.Status.PUBLISHED)
+        video.caption = caption
+        video.visibility = visibility
+        video.published_at = timezone.now()
+        video.save(update_fields=["status", "caption", "visibility", "published_at"])
+    logger.info("video.published", extra={"video": video.public_id, "user": user.pk})
+    return video
+
+
+def video_unpublish(*, user: User, public_id: str) -> Video:
+    with transaction.atomic():
+        video = _owned_video_locked(user=user, public_id=public_id)
+        if video.status != Video.Status.PUBLISHED:
+            raise Conflict("This video is not published.", code="not_published")
+        video_move(video, Video.Status.DRAFT_READY)
+        video.published_at = None
+        video.save(update_fields=["status", "published_at"])
+    return video
+
+
+def video_delete_draft(*, user: User, public_id: str) -> None:
+    """Delete a draft, its job and its files. A worker still generating it finds the job gone
+    at its final write and deletes what it made."""
+    with transaction.atomic():
+        video = _owned_video_locked(user=user, public_id=public_id)
+        if video.status not in Video.DRAFT_STATUSES:
+            raise Conflict("Only drafts can be deleted; unpublish it first.", code="not_draft")
+        names = [name for name in (video.video_file.name, video.poster_file.name) if name]
+        GenerationJob.objects.filter(video_id=video.pk).delete()
+        video.delete()
+        transaction.on_commit(lambda: storage_delete(names))
+    logger.info("video.draft.deleted", extra={"video": public_id, "user": user.pk})
+
+
+def storage_delete(names: list[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError as exc:  # the sweeper removes what is left behind
+            logger.warning("video.file.delete_failed", extra={"name": name, "error": repr(exc)})

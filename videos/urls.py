@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from videos import views
+
+app_name = "videos"
+
+urlpatterns = [
+    path("create/", views.create, name="create"),
+    path("drafts/", views.drafts, name="drafts"),
+    path("drafts/<str:public_id>/cancel", views.draft_cancel, name="cancel"),
+    path("drafts/<str:public_id>/retry", views.draft_retry, name="retry"),
+    path("drafts/<str:public_id>/delete", views.draft_delete, name="delete"),
+    path("drafts/<str:public_id>/publish", views.draft_publish, name="publish"),
+    path("drafts/<str:public_id>/unpublish", views.video_unpublish, name="unpublish"),
+    path("v/<str:public_id>/", views.video_page, name="video"),
+    path("media/v/<str:public_id>/video", views.media_video, name="media_video"),
+    path("media/v/<str:public_id>/poster", views.media_poster, name="media_poster"),
+]

@@ -1,0 +1,196 @@
+"""HTML pages and media of the videos app. Thin: parse, call one service or selector, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from sora_site.core.errors import ApplicationError, NotFound
+from videos import selectors, services
+from videos.forms import CreateForm, PublishForm
+from videos.media import serve_stored_file
+from videos.models import GenerationJob
+
+FIELD_FOR_CODE = {
+    "prompt": "prompt",
+    "duration": "duration",
+    "aspect": "aspect",
+    "resolution": "resolution",
+    "style": "style",
+    "camera": "camera",
+    "seed": "seed",
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest) -> HttpResponse:
+    form = CreateForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                job = services.generation_request(
+                    user=request.user,  # type: ignore[arg-type]
+                    prompt=data["prompt"],
+                    duration=data["duration"],
+                    aspect=data["aspect"],
+                    resolution=data["resolution"],
+                    style=data["style"],
+                    camera=data["camera"],
+                    seed=data["seed"],
+                )
+            except ApplicationError as exc:
+                form.add_error(FIELD_FOR_CODE.get(exc.code), exc.detail)
+                status = exc.status if exc.status < 500 else 400
+            else:
+                messages.success(request, "Your video is being made. It will appear here.")
+                return redirect(f"{reverse('videos:drafts')}#draft-{job.video.public_id}")
+        else:
+            status = 400
+    per_second = selectors.generation_seconds_per_video_second()
+    context = {
+        "form": form,
+        "per_second": f"{per_second:.3f}",
+        "estimate": selectors.generation_estimate_seconds(
+            duration=int(form["duration"].value() or 10)
+        ),
+        "active_jobs": list(selectors.active_jobs_for_user(user_id=_uid(request))),
+    }
+    return render(request, "videos/create.html", context, status=status)
+
+
+@login_required
+@require_GET
+def drafts(request: HttpRequest) -> HttpResponse:
+    context = {
+        "drafts": list(selectors.drafts_for_user(user_id=_uid(request))),
+        "published": list(selectors.published_for_user(user_id=_uid(request))[:50]),
+        "publish_form": PublishForm(),
+        "per_second": f"{selectors.generation_seconds_per_video_second():.3f}",
+    }
+    return render(request, "videos/drafts.html", context)
+
+
+def _draft_action(request: HttpRequest, public_id: str, action: str) -> HttpResponse:
+    user = request.user
+    try:
+        if action == "cancel":
+            job = services.job_cancel(user=user, video_public_id=public_id)  # type: ignore[arg-type]
+            done = "Cancelled." if job.status == GenerationJob.Status.CANCELLED else "Cancelling…"
+        elif action == "retry":
+            services.job_retry(user=user, video_public_id=public_id)  # type: ignore[arg-type]
+            done = "Trying again."
+        elif action == "delete":
+            services.video_delete_draft(user=user, public_id=public_id)  # type: ignore[arg-type]
+            done = "Draft deleted."
+        elif action == "unpublish":
+            services.video_unpublish(user=user, public_id=public_id)  # type: ignore[arg-type]
+            done = "Unpublished: it is a draft again."
+        else:
+            raise Http404
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+    except ApplicationError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, done)
+    return redirect(f"{reverse('videos:drafts')}#draft-{public_id}")
+
+
+@login_required
+@require_POST
+def draft_cancel(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _draft_action(request, public_id, "cancel")
+
+
+@login_required
+@require_POST
+def draft_retry(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _draft_action(request, public_id, "retry")
+
+
+@login_required
+@require_POST
+def draft_delete(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _draft_action(request, public_id, "delete")
+
+
+@login_required
+@require_POST
+def video_unpublish(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _draft_action(request, public_id, "unpublish")
+
+
+@login_required
+@require_POST
+def draft_publish(request: HttpRequest, public_id: str) -> HttpResponse:
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Check the caption (at most 500 characters) and who can see it.")
+        return redirect(f"{reverse('videos:drafts')}#draft-{public_id}")
+    try:
+        video = services.video_publish(
+            user=request.user,  # type: ignore[arg-type]
+            public_id=public_id,
+            caption=form.cleaned_data["caption"],
+            visibility=form.cleaned_data["visibility"],
+        )
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+    except ApplicationError as exc:
+        messages.error(request, exc.detail)
+        return redirect(f"{reverse('videos:drafts')}#draft-{public_id}")
+    messages.success(request, "Published.")
+    return redirect("videos:video", public_id=video.public_id)
+
+
+def _uid(request: HttpRequest) -> int:
+    user_id = request.user.pk
+    assert user_id is not None  # only called behind login_required
+    return int(user_id)
+
+
+def _viewer_id(request: HttpRequest) -> int | None:
+    return request.user.pk if request.user.is_authenticated else None
+
+
+@require_GET
+def video_page(request: HttpRequest, public_id: str) -> HttpResponse:
+    try:
+        video = selectors.video_viewable(viewer_id=_viewer_id(request), public_id=public_id)
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+    if not video.is_published and video.owner_id == _viewer_id(request):
+        return redirect(f"{reverse('videos:drafts')}#draft-{public_id}")
+    return render(request, "videos/video.html", {"video": video})
+
+
+def _media(
+    request: HttpRequest, public_id: str, field: str, content_type: str
+) -> HttpResponse | StreamingHttpResponse:
+    try:
+        video = selectors.video_viewable(viewer_id=_viewer_id(request), public_id=public_id)
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+    name = getattr(video, field).name
+    if not name:
+        raise Http404("Not ready yet.")
+    return serve_stored_file(
+        request, name, content_type=content_type, private=not video.is_published
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+def media_video(request: HttpRequest, public_id: str) -> HttpResponse | StreamingHttpResponse:
+    return _media(request, public_id, "video_file", "video/mp4")
+
+
+@require_http_methods(["GET", "HEAD"])
+def media_poster(request: HttpRequest, public_id: str) -> HttpResponse | StreamingHttpResponse:
+    return _media(request, public_id, "poster_file", "image/jpeg")
