@@ -173,12 +173,13 @@ def seed_social(
         for followee in rng.sample(user_ids, min(follows_per_user, len(user_ids)))
         if follower != followee
     }
-    for chunk in _chunks([Follow(follower_id=a, followee_id=b) for a, b in follow_rows]):
-        Follow.objects.bulk_create(chunk, ignore_conflicts=True)
+    follows = [Follow(follower_id=a, followee_id=b) for a, b in follow_rows]
+    for follow_chunk in _chunks(follows):
+        Follow.objects.bulk_create(follow_chunk, ignore_conflicts=True)
 
     like_pairs = {(rng.choice(user_ids), rng.choice(video_ids)) for _ in range(likes)}
-    for chunk in _chunks([Like(user_id=u, video_id=v) for u, v in like_pairs]):
-        Like.objects.bulk_create(chunk, ignore_conflicts=True)
+    for like_chunk in _chunks([Like(user_id=u, video_id=v) for u, v in like_pairs]):
+        Like.objects.bulk_create(like_chunk, ignore_conflicts=True)
 
     _recount_stats()
     with connection.cursor() as cursor:

@@ -22,6 +22,7 @@ from accounts.models import User
 from accounts.social import Block, Follow
 from feed import ranking
 from feed.models import FeedDay, FeedPreference, Like, SeeLess, VideoStats, ViewEvent
+from moderation.selectors import restricted_ids
 from sora_site.core import embeddings
 from sora_site.core.errors import ValidationFailed
 from videos.models import Video
@@ -87,7 +88,9 @@ def _hidden_owner_ids(viewer: User) -> Q:
 
 def visible_published_videos(viewer: User | None) -> QuerySet[Video]:
     """Published videos this viewer may see anywhere in the feed: the rule in one place."""
-    videos = Video.objects.filter(status=Video.Status.PUBLISHED, owner__is_active=True)
+    videos = Video.objects.filter(status=Video.Status.PUBLISHED, owner__is_active=True).exclude(
+        pk__in=restricted_ids(Video)  # limited by a moderator or hidden by reports
+    )
     if viewer is None:
         return videos.filter(visibility=Video.Visibility.PUBLIC)
     followed = Follow.objects.filter(follower=viewer).values("followee_id")
@@ -259,7 +262,10 @@ def public_feed_page(*, page_size: int = 10) -> list[Video]:
 
 
 def comments_for(video: Video, *, limit: int = 50) -> QuerySet[Any]:
-    return video.comments.select_related("author").order_by("-created_at")[:limit]
+    from feed.models import Comment
+
+    visible = video.comments.exclude(pk__in=restricted_ids(Comment))
+    return visible.select_related("author").order_by("-created_at")[:limit]
 
 
 def profile_videos(owner: User, viewer: User | None, *, limit: int = 60) -> QuerySet[Video]:

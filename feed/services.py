@@ -75,10 +75,12 @@ def _rate_limit(key: str, limit: int, window_seconds: int, message: str) -> None
 
 
 def _moderate_comment(viewer: User, text: str) -> None:
-    from moderation.classifier import check_prompt
+    """The same policy gate as prompts (records decisions, refuses suspended accounts); a
+    comment that would need review is not posted: there is no review queue for comments."""
+    from moderation.gate import prompt_gate
 
-    decision = check_prompt(text, teen=viewer.is_teen, context="comment")
-    if decision.verdict != "allow":
+    decision = prompt_gate(user=viewer, text=text, context="comment")
+    if not decision.allowed:
         raise ValidationFailed(
             f"This comment can't be posted: {decision.reason}", code="comment_blocked"
         )

@@ -1,17 +1,25 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from oauth2_provider.urls import base_urlpatterns as oauth2_base_urls
 
 from sora_site import views
+from videos.verify_views import verify_page
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("verify", verify_page, name="verify"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("cameos.urls")),
     path("", include("videos.urls")),
     path("", include("feed.urls")),
+    path("", include("moderation.urls")),
+    # Public API (issue 10): endpoints, schema and docs; the OAuth2 server; its HTML pages.
+    path("api/", include("sora_site.api.urls")),
+    path("oauth/", include((oauth2_base_urls, "oauth2_provider"))),
+    path("", include("sora_site.api.site_urls")),
 ]

@@ -8,6 +8,7 @@ import tempfile
 import threading
 import time
 from types import TracebackType
+from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections, connection
@@ -15,7 +16,7 @@ from dramatiq.middleware.time_limit import TimeLimitExceeded
 
 from gen_engine.types import GenerationCancelled, GenerationError, Progress
 from videos import engine_adapter
-from videos.models import GenerationJob
+from videos.models import GenerationJob, Video
 from videos.services import (
     job_attempt_failed,
     job_claim,
@@ -125,6 +126,17 @@ def _tidy_connections() -> None:
         close_old_connections()
 
 
+def _output_held(video: Video, result: Any) -> bool:
+    """The output check on the finished file (frames and dialogue); True holds it for review."""
+    from moderation.gate import dialogue_from_plan, output_gate
+
+    plan = result.plan.to_dict() if hasattr(result.plan, "to_dict") else {}
+    decision = output_gate(
+        video=video, video_path=str(result.video_path), dialogue=dialogue_from_plan(plan)
+    )
+    return bool(decision.held)
+
+
 def job_run(job_id: int) -> None:
     _tidy_connections()
     try:
@@ -153,6 +165,7 @@ def _job_run(job_id: int) -> None:
                 on_progress=callbacks.on_progress,
                 should_cancel=callbacks.should_cancel,
             )
+            held = _output_held(video, result)
             stored = engine_adapter.store_outputs(
                 public_id=video.public_id,
                 video_path=result.video_path,
@@ -193,5 +206,6 @@ def _job_run(job_id: int) -> None:
         length_seconds=float(result.duration),
         plan=plan,
         timings={k: float(v) for k, v in dict(result.timings).items()},
+        held=held,
     ):
         storage_delete([video_name, poster_name])

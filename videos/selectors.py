@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from accounts.social import Block, Follow
 from sora_site.core.errors import NotFound
 from videos.models import GenerationJob, Video
 
@@ -110,8 +111,7 @@ def video_owned(*, user_id: int, public_id: str) -> Video:
 def video_viewable(*, viewer_id: int | None, public_id: str) -> Video:
     """A video this viewer may watch: their own (any state but removed), or a published one.
 
-    Followers-only videos are shown to their owner only until the feed's follow graph can be
-    consulted here (the feed issue widens `_followers_may_view`).
+    Followers-only videos are shown to the owner's followers; blocks hide a video both ways.
     """
     video = Video.objects.select_related("owner").filter(public_id=public_id).first()
     if video is None or video.status == Video.Status.REMOVED:
@@ -119,6 +119,14 @@ def video_viewable(*, viewer_id: int | None, public_id: str) -> Video:
     if viewer_id is not None and video.owner_id == viewer_id:
         return video
     if video.status != Video.Status.PUBLISHED:
+        raise NotFound("No such video.")
+    if (
+        viewer_id is not None
+        and Block.objects.filter(
+            Q(blocker_id=viewer_id, blocked_id=video.owner_id)
+            | Q(blocker_id=video.owner_id, blocked_id=viewer_id)
+        ).exists()
+    ):
         raise NotFound("No such video.")
     if video.visibility == Video.Visibility.FOLLOWERS and not _followers_may_view(
         viewer_id=viewer_id, video=video
@@ -128,4 +136,6 @@ def video_viewable(*, viewer_id: int | None, public_id: str) -> Video:
 
 
 def _followers_may_view(*, viewer_id: int | None, video: Video) -> bool:
-    return False
+    if viewer_id is None:
+        return False
+    return Follow.objects.filter(follower_id=viewer_id, followee_id=video.owner_id).exists()

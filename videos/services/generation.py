@@ -33,13 +33,15 @@ class GenerationOptions:
     seed: int
 
 
-def moderation_gate(*, user: User, prompt: str) -> None:
-    """Where the moderation issue plugs in its prompt check: raise an ApplicationError to refuse.
+def moderation_gate(*, user: User, prompt: str, context: str = "prompt") -> None:
+    """The content-policy check of every text a user puts into a video (prompt, remix edit,
+    caption). Raises PromptRefused (400, names the policy) or AccountSuspended (403); a "review"
+    verdict lets generation go ahead and the output check then holds the result.
 
-    Allows everything for now. The moderation app replaces this function (it must not be
-    imported from here: videos sits below moderation's cases and actions).
-    """
-    return None
+    moderation.gate is the lower half of moderation (it imports neither videos nor feed)."""
+    from moderation.gate import prompt_gate
+
+    prompt_gate(user=user, text=prompt, context=context)
 
 
 def generation_options_check(

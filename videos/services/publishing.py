@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from sora_site.core.errors import Conflict, NotFound, ValidationFailed
 from videos.models import GenerationJob, Video
+from videos.services.generation import moderation_gate
 from videos.services.state import video_move
 
 logger = logging.getLogger(__name__)
@@ -33,6 +34,8 @@ def video_publish(*, user: User, public_id: str, caption: str, visibility: str) 
         )
     if visibility not in Video.Visibility.values:
         raise ValidationFailed("Choose who can see the video.", code="visibility")
+    if caption:
+        moderation_gate(user=user, prompt=caption, context="caption")
     with transaction.atomic():
         video = _owned_video_locked(user=user, public_id=public_id)
         if video.status != Video.Status.DRAFT_READY:

@@ -27,7 +27,8 @@ VIDEO_TRANSITIONS: dict[str, frozenset[str]] = {
         {VideoStatus.PUBLISHED, VideoStatus.DRAFT_READY, VideoStatus.REMOVED}
     ),
     VideoStatus.PUBLISHED: frozenset({VideoStatus.DRAFT_READY, VideoStatus.REMOVED}),
-    VideoStatus.REMOVED: frozenset(),
+    # An overturned moderation decision restores what was removed.
+    VideoStatus.REMOVED: frozenset({VideoStatus.PUBLISHED, VideoStatus.DRAFT_READY}),
 }
 
 

@@ -169,9 +169,13 @@ def job_complete(
     length_seconds: float,
     plan: dict[str, Any],
     timings: dict[str, float],
+    held: bool = False,
 ) -> bool:
     """The one final write. Returns False (and changes nothing) if this run lost the job; the
-    caller then deletes the files it stored, so a job always ends with one set of files."""
+    caller then deletes the files it stored, so a job always ends with one set of files.
+
+    `held`: the output check flagged the result, so the draft waits "in review" for a moderator
+    instead of becoming publishable."""
     with transaction.atomic():
         job = _held_locked(job_id, worker_id)
         if job is None:
@@ -181,6 +185,8 @@ def job_complete(
         video = job.video
         old = [n for n in (video.video_file.name, video.poster_file.name) if n]
         video_move(video, Video.Status.DRAFT_READY)
+        if held:
+            video_move(video, Video.Status.IN_REVIEW)
         video.video_file.name = video_name
         video.poster_file.name = poster_name
         video.width, video.height, video.length_seconds = width, height, length_seconds
