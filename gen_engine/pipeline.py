@@ -1,0 +1,365 @@
+"""The engine's main walk: spec -> plan -> speech -> physics -> audio -> frames -> MP4 + poster.
+
+Guarantees to the caller (the site's worker and the CLI):
+- only `GenerationError` (with a stable `code`) or `GenerationCancelled` ever leaves `generate`;
+  anything unexpected inside a stage becomes GenerationError("engine_failure") with the cause
+  chained;
+- `should_cancel` is polled between stages and between render batches (each well under 0.25 s
+  of work at the default size), and a cancelled or failed run leaves no file it created behind:
+  everything is written under temporary names in `out_dir` and renamed only at the very end;
+- frames stream through in batches (rendered, marked, queued to an encoder thread), so memory
+  does not grow with the clip's length.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import logging
+import math
+import os
+import secrets
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from gen_engine import encode
+from gen_engine.types import (
+    ASPECTS,
+    DURATIONS,
+    MAX_PROMPT_CHARS,
+    RESOLUTIONS,
+    CancelCheck,
+    GenerationCancelled,
+    GenerationError,
+    GenerationSpec,
+    Progress,
+    ProgressCallback,
+    Result,
+)
+
+logger = logging.getLogger(__name__)
+
+SUPPORTED_FPS = (24,)
+SUPPORTED_BACKENDS = ("default",)
+MAX_SEED = 2**63 - 1
+MAX_WATERMARK_ID = 2**48 - 1
+MAX_BATCH_FRAMES = 24
+MIN_RENDER_UPDATES = 12  # progress messages during render+encode (>= 10 promised)
+VIDEO_NAME = "video.mp4"
+POSTER_NAME = "poster.jpg"
+
+# Share of the whole run each stage reports, in order; render dominates.
+_STAGE_SPAN = {
+    "director": (0.0, 0.04),
+    "speech": (0.04, 0.07),
+    "physics": (0.07, 0.12),
+    "audio": (0.12, 0.17),
+    "render": (0.17, 0.93),
+    "encode": (0.93, 0.96),
+    "provenance": (0.96, 0.99),
+    "poster": (0.99, 1.0),
+}
+
+
+def validate_spec(spec: Any) -> GenerationSpec:
+    """Check what the engine can make; raise GenerationError with a stable code otherwise."""
+    _check_prompt(spec)
+    assert isinstance(spec, GenerationSpec)  # for the type checker; _check_prompt made sure
+    _check_choice(spec.duration, DURATIONS, "invalid_duration", "Duration", " seconds")
+    _check_choice(spec.aspect, ASPECTS, "invalid_aspect", "Aspect ratio", "")
+    _check_choice(spec.resolution, RESOLUTIONS, "invalid_resolution", "Resolution", "p")
+    _check_choice(spec.fps, SUPPORTED_FPS, "invalid_fps", "Frame rate", " fps")
+    _check_choice(spec.backend, SUPPORTED_BACKENDS, "unsupported_backend", "Backend", "")
+    if not _is_int(spec.seed) or not 0 <= spec.seed <= MAX_SEED:
+        raise GenerationError("invalid_seed", f"The seed must be a whole number 0..{MAX_SEED}.")
+    if not _is_int(spec.watermark_id) or not 0 <= spec.watermark_id <= MAX_WATERMARK_ID:
+        raise GenerationError("invalid_watermark_id", "The watermark id must fit in 48 bits.")
+    return spec
+
+
+def _check_prompt(spec: Any) -> None:
+    if not isinstance(spec, GenerationSpec):
+        raise GenerationError("invalid_spec", "The request is not a GenerationSpec.")
+    if not isinstance(spec.prompt, str):
+        raise GenerationError("invalid_prompt", "The prompt must be text.")
+    if not spec.prompt.strip():
+        raise GenerationError("empty_prompt", "Write a prompt describing the video.")
+    try:
+        spec.prompt.encode("utf-8")
+    except UnicodeEncodeError as error:  # lone surrogates, e.g. from a JSON "\ud800" escape
+        raise GenerationError(
+            "invalid_prompt", "The prompt contains characters that are not valid text."
+        ) from error
+    if len(spec.prompt) > MAX_PROMPT_CHARS:
+        raise GenerationError(
+            "prompt_too_long",
+            f"The prompt has {len(spec.prompt)} characters; the limit is {MAX_PROMPT_CHARS}.",
+        )
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_choice(value: Any, allowed: tuple[Any, ...], code: str, what: str, unit: str) -> None:
+    if isinstance(value, bool) or value not in allowed:
+        choices = ", ".join(f"{choice}{unit}" for choice in allowed)
+        raise GenerationError(code, f"{what} {value!r} is not supported; choose one of {choices}.")
+
+
+def provenance_module() -> Any | None:
+    """gen_engine.provenance when it offers FrameMarker and sign_mp4, else None."""
+    try:
+        module = importlib.import_module("gen_engine.provenance")
+    except ModuleNotFoundError as error:
+        if error.name in ("gen_engine.provenance", "gen_engine"):
+            return None
+        raise
+    if hasattr(module, "FrameMarker") and hasattr(module, "sign_mp4"):
+        return module
+    return None
+
+
+class _Run:
+    """Book-keeping for one generation: timings, progress, cancellation, temporary files."""
+
+    def __init__(
+        self,
+        on_progress: ProgressCallback | None,
+        should_cancel: CancelCheck | None,
+    ) -> None:
+        self.timings: dict[str, float] = {}
+        self._on_progress = on_progress
+        self._should_cancel = should_cancel
+        self.temporary: list[Path] = []
+
+    def check_cancel(self) -> None:
+        if self._should_cancel is not None and self._should_cancel():
+            raise GenerationCancelled("The generation was cancelled.")
+
+    def progress(self, stage: str, within: float, message: str = "") -> None:
+        low, high = _STAGE_SPAN.get(stage, (1.0, 1.0))
+        fraction = low + (high - low) * min(max(within, 0.0), 1.0)
+        if self._on_progress is not None:
+            self._on_progress(Progress(stage=stage, fraction=round(fraction, 4), message=message))
+
+    @contextlib.contextmanager
+    def stage(self, name: str, message: str, timing_key: str = "") -> Iterator[None]:
+        """Time a stage, announce it, and turn any unexpected failure into engine_failure."""
+        self.check_cancel()
+        self.progress(name, 0.0, message)
+        started = time.perf_counter()
+        try:
+            yield
+        except (GenerationError, GenerationCancelled):
+            raise
+        except Exception as error:
+            raise GenerationError(
+                "engine_failure", f"The {name} stage failed: {type(error).__name__}: {error}"
+            ) from error
+        finally:
+            key = timing_key or name
+            self.timings[key] = self.timings.get(key, 0.0) + time.perf_counter() - started
+
+    def temp_path(self, out_dir: Path, final_name: str) -> Path:
+        stem, _, suffix = final_name.rpartition(".")
+        path = out_dir / f".{stem}.{secrets.token_hex(6)}.partial.{suffix}"
+        self.temporary.append(path)
+        return path
+
+    def remove_temporary(self) -> None:
+        for path in self.temporary:
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
+
+
+def generate(
+    spec: GenerationSpec,
+    out_dir: str | os.PathLike[str],
+    on_progress: ProgressCallback | None = None,
+    should_cancel: CancelCheck | None = None,
+    *,
+    provenance: bool = True,
+) -> Result:
+    """Make `<out_dir>/video.mp4` and `<out_dir>/poster.jpg` for `spec`.
+
+    `provenance=False` skips watermarking and signing; it exists for the benchmark that measures
+    their overhead and is not offered to the site.
+    """
+    validate_spec(spec)
+    return generate_unchecked(spec, out_dir, on_progress, should_cancel, provenance=provenance)
+
+
+def generate_unchecked(
+    spec: GenerationSpec,
+    out_dir: str | os.PathLike[str],
+    on_progress: ProgressCallback | None = None,
+    should_cancel: CancelCheck | None = None,
+    *,
+    provenance: bool = True,
+) -> Result:
+    """`generate` without the product limits on duration and size, for tests and tools that
+    need clips smaller than any the site offers (e.g. 144x256 for one second). The prompt is
+    still checked; every other guarantee of `generate` holds."""
+    started = time.perf_counter()
+    run = _Run(on_progress, should_cancel)
+    encoder: encode.ClipEncoder | None = None
+    try:
+        _check_prompt(spec)
+        run.check_cancel()
+        directory = _prepare_dir(out_dir)
+        with run.stage("director", "Reading the prompt"):
+            from gen_engine.director import plan_scene
+
+            plan = plan_scene(
+                spec.prompt,
+                seed=spec.seed,
+                style=spec.style,
+                camera=spec.camera,
+                cameos=spec.cameos,
+                remix_of=spec.remix_of,
+            )
+        with run.stage("speech", "Voicing the dialogue"):
+            from gen_engine.speech import synthesize_dialogue
+
+            spoken = synthesize_dialogue(plan, float(spec.duration), spec.fps)
+        with run.stage("physics", "Simulating the scene"):
+            from gen_engine.physics import simulate
+
+            sim = simulate(plan, spec, spoken)
+        with run.stage("audio", "Mixing the sound"):
+            from gen_engine.audio import SAMPLE_RATE, mix_audio
+
+            soundtrack = mix_audio(plan, sim, spoken, float(spec.duration), SAMPLE_RATE)
+        prov = provenance_module() if provenance else None
+        video_tmp = run.temp_path(directory, VIDEO_NAME)
+        poster_tmp = run.temp_path(directory, POSTER_NAME)
+        width, height = spec.size
+        with run.stage("render", "Rendering frames", timing_key="render_loop"):
+            from gen_engine.render import Renderer
+
+            renderer = Renderer(plan, sim, spec)
+            marker = prov.FrameMarker(spec) if prov is not None else None
+            encoder = encode.ClipEncoder(
+                video_tmp, width, height, spec.fps, soundtrack, sample_rate=SAMPLE_RATE
+            )
+            poster = _render_frames(run, renderer, marker, encoder, spec.frame_count)
+        with run.stage("encode", "Finishing the video file"):
+            stats = encoder.finish()
+            encoder = None
+            run.timings["encode_overlapped"] = stats.seconds_busy
+            run.progress("encode", 1.0, f"{stats.bytes_written} bytes")
+        with run.stage("provenance", "Signing the video"):
+            summary = _sign(prov, video_tmp, spec, plan)
+        with run.stage("poster", "Saving the poster"):
+            encode.write_poster(poster, poster_tmp)
+        video_path, poster_path = directory / VIDEO_NAME, directory / POSTER_NAME
+        os.replace(video_tmp, video_path)
+        os.replace(poster_tmp, poster_path)
+    except (GenerationCancelled, GenerationError):
+        _cleanup(run, encoder)
+        raise
+    except Exception as error:  # defensive: a failure outside any stage (e.g. os.replace)
+        _cleanup(run, encoder)
+        raise GenerationError(
+            "engine_failure", f"Generation failed: {type(error).__name__}: {error}"
+        ) from error
+    except BaseException:  # KeyboardInterrupt, SystemExit: leave no partial files either
+        _cleanup(run, encoder)
+        raise
+    run.timings["total"] = time.perf_counter() - started
+    result = Result(
+        video_path=str(video_path),
+        poster_path=str(poster_path),
+        plan=plan,
+        events=sim.events,
+        timings=dict(run.timings),
+        width=width,
+        height=height,
+        duration=float(spec.duration),
+        provenance=summary,
+    )
+    try:
+        run.progress("done", 1.0, "Ready")
+    except GenerationCancelled:
+        raise  # too late to undo: the files are complete; the caller decides what to keep
+    except Exception as error:  # the caller's callback failed; the promise still holds
+        raise GenerationError("engine_failure", f"Progress callback failed: {error}") from error
+    logger.info(
+        "gen_engine.generate.done",
+        extra={"timings": result.timings, "width": width, "height": height},
+    )
+    return result
+
+
+def _prepare_dir(out_dir: str | os.PathLike[str]) -> Path:
+    directory = Path(out_dir)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise GenerationError(
+            "output_unwritable", f"Cannot create the output folder {directory}: {error}"
+        ) from error
+    return directory
+
+
+def batch_size(frame_count: int) -> int:
+    """Frames per render batch: at most MAX_BATCH_FRAMES, and at least MIN_RENDER_UPDATES
+    batches so progress moves often and cancellation is noticed quickly."""
+    return max(1, min(MAX_BATCH_FRAMES, math.ceil(frame_count / MIN_RENDER_UPDATES)))
+
+
+def _render_frames(
+    run: _Run,
+    renderer: Any,
+    marker: Any | None,
+    encoder: encode.ClipEncoder,
+    frame_count: int,
+) -> npt.NDArray[np.uint8]:
+    """Render, mark and queue every frame; return a copy of the (marked) poster frame."""
+    poster_index = min(max(int(renderer.poster_frame_index()), 0), frame_count - 1)
+    poster: npt.NDArray[np.uint8] | None = None
+    step = batch_size(frame_count)
+    spent = {"render": 0.0, "watermark": 0.0, "encode_wait": 0.0}
+    for start in range(0, frame_count, step):
+        run.check_cancel()
+        stop = min(frame_count, start + step)
+        clock = time.perf_counter()
+        frames = renderer.render(start, stop)
+        spent["render"] += time.perf_counter() - clock
+        if marker is not None:
+            run.check_cancel()
+            clock = time.perf_counter()
+            frames = marker.mark(frames, start)
+            spent["watermark"] += time.perf_counter() - clock
+        if start <= poster_index < stop:
+            poster = np.array(frames[poster_index - start], dtype=np.uint8, copy=True)
+        run.check_cancel()
+        clock = time.perf_counter()
+        encoder.submit(frames)  # blocks only while the encoder thread is behind
+        spent["encode_wait"] += time.perf_counter() - clock
+        run.progress("render", stop / frame_count, f"Frame {stop} of {frame_count}")
+    run.timings.update(spent)
+    if poster is None:  # unreachable for frame_count >= 1; kept for type narrowing
+        raise GenerationError("engine_failure", "The renderer produced no poster frame.")
+    return poster
+
+
+def _sign(prov: Any | None, video: Path, spec: GenerationSpec, plan: Any) -> dict[str, Any]:
+    if prov is None:
+        return {"status": "unavailable"}
+    summary = dict(prov.sign_mp4(str(video), spec, plan))
+    summary.setdefault("status", "signed")
+    return summary
+
+
+def _cleanup(run: _Run, encoder: encode.ClipEncoder | None) -> None:
+    if encoder is not None:
+        with contextlib.suppress(Exception):
+            encoder.abort()
+    run.remove_temporary()

@@ -1,0 +1,153 @@
+"""The invisible watermark, checked on decoded MP4 files (small clips, 360x640, 3 s)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gen_engine.provenance import FrameMarker, detect
+from gen_engine.provenance.coding import (
+    CODED_BITS,
+    conv_encode,
+    decode_message,
+    message_bits,
+)
+from gen_engine.provenance.invisible import WatermarkEmbedder
+from tests.gen_engine._provenance_helpers import (
+    PAYLOAD,
+    decode_rgb,
+    encode,
+    marked_clip,
+    scene_frames,
+    spec_for,
+    transform,
+)
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    with pytest.MonkeyPatch.context() as patch:
+        keys = tmp_path_factory.mktemp("keys")
+        patch.setenv("FRAMECAST_DEV_KEYS_DIR", str(keys))
+        yield tmp_path_factory.mktemp("wm")
+
+
+@pytest.fixture(scope="module")
+def marked(workdir: Path) -> Path:
+    return marked_clip(workdir / "marked.mp4", spec_for())
+
+
+@pytest.fixture(scope="module")
+def clean(workdir: Path) -> Path:
+    return encode(scene_frames(72), workdir / "clean.mp4")
+
+
+def test_viterbi_corrects_scattered_errors_and_crc_rejects_garbage() -> None:
+    coded = conv_encode(message_bits(PAYLOAD))
+    assert len(coded) == CODED_BITS
+    soft = 1.0 - 2.0 * coded.astype(float)
+    soft[::9] *= -1  # flip 11% of the coded bits
+    payload, crc_ok, _ = decode_message(soft)
+    assert (payload, crc_ok) == (PAYLOAD, True)
+    rng = np.random.default_rng(3)
+    assert not any(decode_message(rng.normal(size=CODED_BITS))[1] for _ in range(50))
+
+
+def test_psnr_of_invisible_mark_is_at_least_40_db() -> None:
+    clean = scene_frames(8)
+    marked = clean.copy()
+    WatermarkEmbedder(PAYLOAD).embed(marked)
+    diff = marked.astype(np.float64) - clean
+    rgb_psnr = 10 * np.log10(255**2 / np.mean(diff**2))
+    luma_diff = diff @ np.array([0.299, 0.587, 0.114])
+    luma_psnr = 10 * np.log10(255**2 / np.mean(luma_diff**2))
+    assert rgb_psnr >= 40.0
+    assert 40.0 <= luma_psnr <= 45.0  # strong enough to survive, weak enough to be unseen
+    # luma only: the same delta on R, G and B, so chroma is untouched
+    assert np.array_equal(diff[..., 0], diff[..., 2])
+
+
+def test_mark_is_weaker_in_flat_areas() -> None:
+    frames = scene_frames(1)
+    frames[0, :320] = 128  # top half perfectly flat, bottom half textured
+    before = frames.copy()
+    WatermarkEmbedder(PAYLOAD).embed(frames)
+    change = np.abs(frames.astype(int) - before)[0, ..., 1]
+    assert change[:320].mean() < 0.6 * change[330:].mean()
+
+
+def test_detects_payload_in_marked_file(marked: Path) -> None:
+    found = detect(marked)
+    assert found.found
+    assert found.payload == PAYLOAD
+    assert found.pilot_z >= 7
+    assert found.scale == (1.0, 1.0)
+
+
+def test_survives_crf35_reencode(marked: Path, workdir: Path) -> None:
+    attacked = transform(marked, workdir / "crf35.mp4", 35, lambda frame: frame)
+    found = detect(attacked)
+    assert (found.found, found.payload) == (True, PAYLOAD)
+
+
+def test_survives_half_size_downscale(marked: Path, workdir: Path) -> None:
+    attacked = transform(
+        marked,
+        workdir / "half.mp4",
+        23,
+        lambda frame: frame.reformat(width=frame.width // 2, height=frame.height // 2),
+    )
+    found = detect(attacked)
+    assert (found.found, found.payload) == (True, PAYLOAD)
+    assert found.scale[0] == pytest.approx(0.5, abs=0.01)
+
+
+def test_survives_crop(marked: Path, workdir: Path) -> None:
+    def crop(frame):  # type: ignore[no-untyped-def]
+        import av
+
+        rgb = frame.to_ndarray(format="rgb24")[64:-64, 36:-36]
+        return av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")
+
+    found = detect(transform(marked, workdir / "crop.mp4", 23, crop))
+    assert (found.found, found.payload) == (True, PAYLOAD)
+
+
+def test_no_detection_in_clean_clip(clean: Path) -> None:
+    found = detect(clean)
+    assert not found.found
+    assert found.payload is None
+    assert found.pilot_z < 7
+
+
+def test_no_detection_with_wrong_key(marked: Path) -> None:
+    found = detect(marked, key=b"another-site-watermark-key")
+    assert not found.found
+    assert found.payload is None
+
+
+def test_frame_marker_embeds_the_spec_watermark_id(workdir: Path) -> None:
+    spec = spec_for(payload=2**48 - 1, video_id="v-max")
+    path = marked_clip(workdir / "max.mp4", spec, seed=5)
+    assert detect(path).payload == 2**48 - 1
+    with pytest.raises(ValueError, match="payload"):
+        FrameMarker(spec_for(payload=2**48))
+
+
+def test_decoded_marked_file_is_close_to_decoded_clean(marked: Path, clean: Path) -> None:
+    """Whole-file distortion of both marks, measured away from the visible mark's pill."""
+    a, b = decode_rgb(marked), decode_rgb(clean)
+    assert a.shape == b.shape
+    marker = FrameMarker(spec_for())
+    squared, counted = 0.0, 0
+    for index in range(len(a)):
+        outside = np.ones(a.shape[1:3], dtype=bool)
+        x, y, w, h = marker.position(index, a.shape[2], a.shape[1])
+        outside[max(0, y - 4) : y + h + 4, max(0, x - 4) : x + w + 4] = False
+        diff = a[index].astype(np.float32) - b[index].astype(np.float32)
+        squared += float(np.square(diff[outside]).sum())
+        counted += int(outside.sum()) * 3
+    assert 10 * np.log10(255**2 / (squared / counted)) >= 38.0
