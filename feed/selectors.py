@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import User
@@ -274,10 +274,12 @@ def profile_videos(owner: User, viewer: User | None, *, limit: int = 60) -> Quer
 
 
 def follow_counts(user: User) -> dict[str, int]:
-    return {
-        "followers": Follow.objects.filter(followee=user).count(),
-        "following": Follow.objects.filter(follower=user).count(),
-    }
+    """Both counts in one query."""
+    counts = Follow.objects.aggregate(
+        followers=Count("pk", filter=Q(followee=user)),
+        following=Count("pk", filter=Q(follower=user)),
+    )
+    return {"followers": counts["followers"], "following": counts["following"]}
 
 
 def video_counters(video: Video) -> dict[str, int]:

@@ -112,17 +112,10 @@ def _check_choice(value: Any, allowed: tuple[Any, ...], code: str, what: str, un
         raise GenerationError(code, f"{what} {value!r} is not supported; choose one of {choices}.")
 
 
-def provenance_module() -> Any | None:
-    """gen_engine.provenance when it offers FrameMarker and sign_mp4, else None."""
-    try:
-        module = importlib.import_module("gen_engine.provenance")
-    except ModuleNotFoundError as error:
-        if error.name in ("gen_engine.provenance", "gen_engine"):
-            return None
-        raise
-    if hasattr(module, "FrameMarker") and hasattr(module, "sign_mp4"):
-        return module
-    return None
+def provenance_module() -> Any:
+    """gen_engine.provenance: every clip is watermarked and signed (bench/engine.py alone may
+    switch it off, to measure what it costs)."""
+    return importlib.import_module("gen_engine.provenance")
 
 
 class _Run:
@@ -352,7 +345,7 @@ def _render_frames(
 
 def _sign(prov: Any | None, video: Path, spec: GenerationSpec, plan: Any) -> dict[str, Any]:
     if prov is None:
-        return {"status": "unavailable"}
+        return {"status": "disabled"}
     summary = dict(prov.sign_mp4(str(video), spec, plan))
     summary.setdefault("status", "signed")
     return summary

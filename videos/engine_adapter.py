@@ -20,7 +20,9 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 
-from gen_engine.types import GenerationSpec
+from cameos.engine import cameo_engine_ref
+from cameos.models import Cameo
+from gen_engine.types import GenerationSpec, RemixOf, ScenePlan
 from videos.models import Video
 
 ENV_CALLABLE = "FRAMECAST_ENGINE_CALLABLE"
@@ -39,8 +41,12 @@ def engine_function() -> EngineFunction:
     return function
 
 
-def spec_for(video: Video) -> GenerationSpec:
+def spec_for(video: Video, work_dir: str | None = None) -> GenerationSpec:
+    """The engine's spec for `video`. A remix also carries its parent's plan, and a local copy
+    of the parent's signed file (in `work_dir`) for the C2PA ingredient."""
     return GenerationSpec(
+        cameos=tuple(cameo_engine_ref(cameo) for cameo in _cameos(video)),
+        remix_of=_remix_of(video, work_dir),
         prompt=video.prompt,
         duration=video.duration,
         aspect=video.aspect,
@@ -52,6 +58,32 @@ def spec_for(video: Video) -> GenerationSpec:
         video_id=video.public_id,
         watermark_id=video.watermark_id,
         backend=settings.GEN_ENGINE_BACKEND,
+    )
+
+
+def _cameos(video: Video) -> list[Cameo]:
+    by_id = {c.pk: c for c in Cameo.objects.filter(pk__in=video.cameo_ids).select_related("owner")}
+    return [by_id[pk] for pk in video.cameo_ids if pk in by_id]
+
+
+def _remix_of(video: Video, work_dir: str | None) -> RemixOf | None:
+    parent = video.parent
+    if parent is None or not parent.plan:
+        return None
+    parent_path = None
+    if work_dir is not None and parent.video_file.name:
+        target = Path(work_dir) / "parent.mp4"
+        try:
+            with default_storage.open(parent.video_file.name, "rb") as source:
+                target.write_bytes(source.read())
+            parent_path = str(target)
+        except OSError:  # the parent's file is gone: the remix is still made, unlinked
+            parent_path = None
+    return RemixOf(
+        parent_plan=ScenePlan.from_dict(parent.plan),
+        edit_prompt=video.remix_edit,
+        parent_video_path=parent_path,
+        parent_video_id=parent.public_id,
     )
 
 

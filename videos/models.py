@@ -71,7 +71,13 @@ class Video(models.Model):
     length_seconds = models.FloatField(default=0.0, help_text="Measured length of the file.")
 
     allow_remix = models.BooleanField(default=True)
-    # Remix lineage, filled in by the remix issue; plain defaults until then.
+    # Cameos (cameos.Cameo ids) whose likeness this video uses; consent is re-checked by id when
+    # the job runs and at publish, so a revoked or deleted cameo stops the video there.
+    cameo_ids = models.JSONField(default=list, blank=True)
+    # A remix: the edit in plain words applied to the parent's plan (prompt stays the parent's).
+    remix_edit = models.TextField(max_length=600, blank=True)
+    # Remix lineage: `lineage_path` lists the ancestors' ids from the root, each followed by "/",
+    # so a subtree is one prefix match within one root.
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="remixes"
     )
@@ -79,7 +85,7 @@ class Video(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="descendants"
     )
     depth = models.PositiveIntegerField(default=0)
-    lineage_path = models.CharField(max_length=255, blank=True, db_index=True)
+    lineage_path = models.CharField(max_length=2400, blank=True, db_index=True)
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     published_at = models.DateTimeField(null=True, blank=True)

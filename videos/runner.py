@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 from dramatiq.middleware.time_limit import TimeLimitExceeded
 
+from cameos.permissions import cameo_consent_still_valid
 from gen_engine.types import GenerationCancelled, GenerationError, Progress
 from videos import engine_adapter
 from videos.models import GenerationJob, Video
@@ -152,13 +153,17 @@ def _job_run(job_id: int) -> None:
         return
     callbacks = _Callbacks(job, worker_id)
     video = job.video
-    spec = engine_adapter.spec_for(video)
+    consent = cameo_consent_still_valid(cameo_ids=video.cameo_ids, user=video.owner)
+    if not consent.allowed:  # revoked since the request: the likeness must not be rendered
+        job_fail(job_id=job.pk, worker_id=worker_id, code=consent.code, message=consent.reason)
+        return
     stored: tuple[str, str] | None = None
     try:
         with (
             tempfile.TemporaryDirectory(prefix="framecast-job-") as out_dir,
             _Heartbeat(job.pk, worker_id, callbacks),
         ):
+            spec = engine_adapter.spec_for(video, work_dir=out_dir)
             result = engine_adapter.engine_function()(
                 spec,
                 out_dir,

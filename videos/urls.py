@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from videos import views
+from videos import remix_views, views
 
 app_name = "videos"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("drafts/<str:public_id>/publish", views.draft_publish, name="publish"),
     path("drafts/<str:public_id>/unpublish", views.video_unpublish, name="unpublish"),
     path("v/<str:public_id>/", views.video_page, name="video"),
+    path("v/<str:public_id>/remix", remix_views.remix, name="remix"),
+    path("v/<str:public_id>/lineage", remix_views.lineage, name="lineage"),
     path("media/v/<str:public_id>/video", views.media_video, name="media_video"),
     path("media/v/<str:public_id>/poster", views.media_poster, name="media_poster"),
 ]

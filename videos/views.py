@@ -168,7 +168,15 @@ def video_page(request: HttpRequest, public_id: str) -> HttpResponse:
         raise Http404(exc.detail) from exc
     if not video.is_published and video.owner_id == _viewer_id(request):
         return redirect(f"{reverse('videos:drafts')}#draft-{public_id}")
-    return render(request, "videos/video.html", {"video": video})
+    remix_parent = None
+    if video.parent_id is not None:
+        try:
+            remix_parent = selectors.video_viewable(
+                viewer_id=_viewer_id(request), public_id=video.parent.public_id
+            )
+        except NotFound:  # removed or private: shown as "no longer available", nothing leaks
+            remix_parent = None
+    return render(request, "videos/video.html", {"video": video, "remix_parent": remix_parent})
 
 
 def _media(

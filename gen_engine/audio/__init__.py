@@ -35,7 +35,7 @@ def mix_audio(
     bed = ambience.ambience(plan.setting, plan.weather, plan.time_of_day, rng, count, sample_rate)
     front = np.zeros((count, 2), np.float32)
     surface = foley.surface_for(plan.setting, plan.weather)
-    foley.render_events(front, sim.events, plan.subjects, surface, rng, sample_rate)
+    foley.render_events(front, sim.events, plan.subjects, surface, rng, sample_rate, fps=sim.fps)
     _add_cues(front, plan.sound_cues, rng, duration, sample_rate)
     for line in spoken:
         voice = _resample(line.samples, line.sample_rate, sample_rate)

@@ -152,6 +152,9 @@ def whoosh(speed: float, rng: np.random.Generator, sample_rate: int) -> Mono:
     return np.asarray(sound / _peak(sound), np.float32)
 
 
+SHOWN_CONTACTS = frozenset({"impact", "footstep", "land", "splash"})
+
+
 def render_events(
     bus: Stereo,
     events: tuple[Event, ...],
@@ -159,11 +162,17 @@ def render_events(
     surface: str,
     rng: np.random.Generator,
     sample_rate: int,
+    fps: int | None = None,
 ) -> None:
-    """Mix every sounding event into `bus` (speech events are voiced by the dialogue track)."""
+    """Mix every sounding event into `bus` (speech events are voiced by the dialogue track).
+
+    With `fps`, a contact sounds from the instant its frame is shown (`event.frame / fps`: the
+    first frame that draws it), not from the exact contact instant between two frames, which
+    can be up to a frame earlier: what a viewer judges is sound against picture."""
     sizes = {s.id: s.size for s in subjects}
     for event in events[:MAX_FOLEY_EVENTS]:
-        start = round(event.time * sample_rate)
+        moment = event.frame / fps if fps and event.kind in SHOWN_CONTACTS else event.time
+        start = round(moment * sample_rate)
         size = sizes.get(event.subject, 0.25)
         if event.kind == "impact":
             sound = impact(event.material, size, event.speed, rng, sample_rate)

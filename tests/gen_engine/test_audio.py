@@ -46,10 +46,12 @@ def test_impact_onset_lands_on_its_exact_sample() -> None:
 def test_impact_onset_is_found_in_the_mastered_mix_within_a_millisecond() -> None:
     moment = 2.3456
     plan = make_plan(dialogue=(), setting="studio")
-    mix = mix_audio(plan, make_sim((_impact(moment, "metal", 8.0),)), (), 5.0)
+    event = _impact(moment, "metal", 8.0)
+    sim = make_sim((event,))
+    mix = mix_audio(plan, sim, (), 5.0)
     # Above 1 kHz the room tone is faint and the struck metal is not.
     treble = signal.sosfilt(signal.butter(4, 1000, "highpass", fs=SR, output="sos"), mix[:, 0])
-    onset = round(moment * SR)
+    onset = round(event.frame / sim.fps * SR)  # from the frame that shows the contact
     window = treble[onset - 4800 : onset + 4800]
     bed = np.abs(window[:4000]).max()
     first_loud = int(np.argmax(np.abs(window) > 4 * bed)) + onset - 4800

@@ -90,12 +90,6 @@ def onsets(audio: np.ndarray, rate: int, around: float) -> float:
     return (lo + int(loud[0])) / rate
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="foley (gen_engine/audio/foley.py, owner: pipeline) places an impact's onset at "
-    "Event.time, the exact contact instant, which is up to one frame (41.7 ms) before the frame "
-    "that draws the contact; the onset must be at Event.frame / fps for this 10 ms sync",
-)
 def test_impact_sound_starts_with_the_frame_that_draws_the_contact(dropped_ball) -> None:
     result, frames, audio = dropped_ball
     rate = 48000
@@ -106,14 +100,3 @@ def test_impact_sound_starts_with_the_frame_that_draws_the_contact(dropped_ball)
     for event in impacts[:2]:
         assert bottoms[event.frame] >= ground_row - 3  # the contact is drawn on event.frame
         assert abs(onsets(audio, rate, event.time) - event.frame / 24) < 0.010
-
-
-def test_impact_sound_starts_at_the_contact_instant(dropped_ball) -> None:
-    result, frames, audio = dropped_ball
-    impacts = [e for e in result.events if e.kind == "impact"]
-    bottoms = ball_bottoms(frames)
-    ground_row = GROUND_FRACTION * frames.shape[1]
-    for event in impacts[:2]:
-        assert bottoms[event.frame] >= ground_row - 3
-        assert bottoms[event.frame - 1] < ground_row - 3
-        assert abs(onsets(audio, 48000, event.time) - event.time) < 0.010

@@ -62,7 +62,8 @@ def test_result_carries_plan_events_timings_and_provenance(
     kinds = {event.kind for event in result.events}
     assert {"impact", "speech"} <= kinds
     assert STAGES - {"poster"} <= set(result.timings) and result.timings["total"] > 0
-    assert result.provenance.get("status") in ("signed", "unavailable")
+    assert result.provenance.get("status") == "signed"
+    assert result.provenance.get("state") == "Trusted"
     data = result.to_dict()
     assert data["plan"]["prompt"] == PROMPT and data["events"]
 

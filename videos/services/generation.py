@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -13,6 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from cameos.models import Cameo
+from cameos.permissions import cameos_resolve_for_prompt
+from cameos.services import appearance_record
 from sora_site.core.errors import Conflict, LimitExceeded, NotFound, ValidationFailed
 from videos import options
 from videos.events import job_event_send
@@ -168,9 +173,13 @@ def generation_request(
     camera: str = "",
     seed: int | str | None = None,
     resolution: int | str = options.DEFAULT_RESOLUTION,
+    cameo_ids: Sequence[int | str] = (),
 ) -> GenerationJob:
     """Check the request, then write the draft and its job in one transaction; the actor is
-    enqueued only when that transaction commits."""
+    enqueued only when that transaction commits.
+
+    Cameos come from `cameo_ids` (picked on Create) and @mentions in the prompt; each must be
+    usable by `user` (consent and the owner's restrictions), at most two."""
     opts = generation_options_check(
         prompt=prompt,
         duration=duration,
@@ -181,9 +190,31 @@ def generation_request(
         resolution=resolution,
     )
     moderation_gate(user=user, prompt=opts.prompt)
+    cameos = cameos_resolve_for_prompt(user=user, prompt=opts.prompt, selected_ids=cameo_ids)
+    return draft_create(user=user, opts=opts, cameos=cameos)
+
+
+def draft_create(
+    *,
+    user: User,
+    opts: GenerationOptions,
+    cameos: Sequence[Cameo] = (),
+    parent: Video | None = None,
+    remix_edit: str = "",
+) -> GenerationJob:
+    """The one place a draft and its job are written (new videos and remixes alike)."""
     with transaction.atomic():
         _lock_user(user)
         _limits_check(user=user)
+        lineage: dict[str, Any] = {}
+        if parent is not None:
+            lineage = {
+                "parent": parent,
+                "root_id": parent.root_id or parent.pk,
+                "depth": parent.depth + 1,
+                "lineage_path": f"{parent.lineage_path}{parent.pk}/",
+                "remix_edit": remix_edit,
+            }
         video = Video.objects.create(
             owner=user,
             prompt=opts.prompt,
@@ -195,7 +226,13 @@ def generation_request(
             seed=opts.seed,
             allow_remix=not user.is_teen,
             status=Video.Status.DRAFT_GENERATING,
+            cameo_ids=[cameo.pk for cameo in cameos],
+            **lineage,
         )
+        for cameo in cameos:
+            appearance_record(
+                cameo=cameo, video_pk=video.pk, video_public_id=video.public_id, video_owner=user
+            )
         job = GenerationJob.objects.create(video=video, owner=user, message="Waiting for a worker")
         job_id = job.pk
         transaction.on_commit(lambda: job_enqueue(job_id))

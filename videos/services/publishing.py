@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from cameos.permissions import cameo_consent_still_valid
+from cameos.services import appearance_forget
 from sora_site.core.errors import Conflict, NotFound, ValidationFailed
 from videos.models import GenerationJob, Video
 from videos.services.generation import moderation_gate
@@ -40,6 +42,8 @@ def video_publish(*, user: User, public_id: str, caption: str, visibility: str) 
         video = _owned_video_locked(user=user, public_id=public_id)
         if video.status != Video.Status.DRAFT_READY:
             raise Conflict("Only a finished draft can be published.", code="not_ready")
+        # Consent again: a cameo owner may have revoked it since the draft was made.
+        cameo_consent_still_valid(cameo_ids=video.cameo_ids, user=user).raise_if_denied()
         video_move(video, Video.Status.PUBLISHED)
         video.caption = caption
         video.visibility = visibility
@@ -69,6 +73,7 @@ def video_delete_draft(*, user: User, public_id: str) -> None:
             raise Conflict("Only drafts can be deleted; unpublish it first.", code="not_draft")
         names = [name for name in (video.video_file.name, video.poster_file.name) if name]
         GenerationJob.objects.filter(video_id=video.pk).delete()
+        appearance_forget(video_pk=video.pk)
         video.delete()
         transaction.on_commit(lambda: storage_delete(names))
     logger.info("video.draft.deleted", extra={"video": public_id, "user": user.pk})
