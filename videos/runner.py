@@ -16,6 +16,7 @@ from dramatiq.middleware.time_limit import TimeLimitExceeded
 
 from cameos.permissions import cameo_consent_still_valid
 from gen_engine.types import GenerationCancelled, GenerationError, Progress
+from sora_site.provenance import configure_provenance
 from videos import engine_adapter
 from videos.models import GenerationJob, Video
 from videos.services import (
@@ -147,6 +148,7 @@ def job_run(job_id: int) -> None:
 
 
 def _job_run(job_id: int) -> None:
+    configure_provenance()  # the site's signing and watermark keys, once per process
     worker_id = new_worker_id()
     job = job_claim(job_id=job_id, worker_id=worker_id)
     if job is None:

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.social import Block, Follow
+from cameos.selectors import appearance_owner_ids
 from sora_site.core.errors import NotFound
 from videos.models import GenerationJob, Video
 
@@ -119,6 +120,9 @@ def video_viewable(*, viewer_id: int | None, public_id: str) -> Video:
     if viewer_id is not None and video.owner_id == viewer_id:
         return video
     if video.status != Video.Status.PUBLISHED:
+        # The owners of cameos in a draft may watch it: they co-own where they appear.
+        if viewer_id is not None and viewer_id in appearance_owner_ids(video_pk=video.pk):
+            return video
         raise NotFound("No such video.")
     if (
         viewer_id is not None

@@ -169,7 +169,7 @@ def video_page(request: HttpRequest, public_id: str) -> HttpResponse:
     if not video.is_published and video.owner_id == _viewer_id(request):
         return redirect(f"{reverse('videos:drafts')}#draft-{public_id}")
     remix_parent = None
-    if video.parent_id is not None:
+    if video.parent is not None:
         try:
             remix_parent = selectors.video_viewable(
                 viewer_id=_viewer_id(request), public_id=video.parent.public_id

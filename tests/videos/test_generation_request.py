@@ -78,7 +78,9 @@ def test_bad_options_store_nothing(stub_broker: Any, overrides: dict[str, Any], 
 
 
 def test_prompt_of_exactly_2000_characters_is_accepted(stub_broker: Any) -> None:
-    assert len(request(UserFactory(), prompt="y" * 2000).video.prompt) == 2000
+    words = "a red ball bounces past a sleepy cat while a dog runs along the beach at sunset "
+    prompt = (words * 30)[:2000].rstrip() + "x" * (2000 - len((words * 30)[:2000].rstrip()))
+    assert len(request(UserFactory(), prompt=prompt).video.prompt) == 2000
 
 
 @pytest.mark.django_db(transaction=True)

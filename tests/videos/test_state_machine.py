@@ -56,7 +56,8 @@ def test_video_machine() -> None:
     assert video_can_move(V.PUBLISHED, V.DRAFT_READY)
     assert not video_can_move(V.DRAFT_GENERATING, V.PUBLISHED)
     assert not video_can_move(V.DRAFT_FAILED, V.PUBLISHED)
-    assert not video_can_move(V.REMOVED, V.PUBLISHED)
+    assert video_can_move(V.REMOVED, V.PUBLISHED)  # an overturned removal restores it
+    assert not video_can_move(V.REMOVED, V.DRAFT_GENERATING)
     video = Video(status=V.DRAFT_FAILED)
     with pytest.raises(Conflict):
         video_move(video, V.PUBLISHED)

@@ -1,0 +1,63 @@
+"""What the videos app registers with the apps below it (they may not import videos)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.urls import reverse
+
+from accounts.models import User
+from cameos.services import VideoCard
+from videos.models import Video
+
+
+def user_media(user: User) -> list[str]:
+    """Every stored file of the user's videos: deleted with the account, shipped in the export."""
+    names: list[str] = []
+    for video_name, poster_name in Video.objects.filter(owner=user).values_list(
+        "video_file", "poster_file"
+    ):
+        names += [name for name in (video_name, poster_name) if name]
+    return names
+
+
+def user_videos_export(user: User) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": v.public_id,
+            "prompt": v.prompt,
+            "remix_edit": v.remix_edit,
+            "status": v.status,
+            "visibility": v.visibility,
+            "caption": v.caption,
+            "options": {
+                "duration": v.duration,
+                "aspect": v.aspect,
+                "style": v.style,
+                "camera": v.camera,
+                "seed": v.seed,
+                "resolution": v.resolution,
+            },
+            "plan": v.plan,
+            "parent": v.parent.public_id if v.parent else None,
+            "created_at": v.created_at.isoformat(),
+            "published_at": v.published_at.isoformat() if v.published_at else None,
+            "files": [name for name in (v.video_file.name, v.poster_file.name) if name],
+        }
+        for v in Video.objects.filter(owner=user).select_related("parent").order_by("created_at")
+    ]
+
+
+def appearance_cards(video_ids: Sequence[int]) -> dict[int, VideoCard]:
+    """The cameo owner's appearances page: one query for the whole list."""
+    cards = {}
+    for video in Video.objects.filter(pk__in=list(video_ids)).select_related("owner"):
+        ready = bool(video.poster_file.name)
+        cards[video.pk] = VideoCard(
+            title=f"{(video.caption or video.prompt)[:80]} (by @{video.owner.handle})",
+            status=video.get_status_display(),
+            poster_url=reverse("videos:media_poster", args=[video.public_id]) if ready else "",
+            watch_url=reverse("videos:video", args=[video.public_id]) if ready else "",
+        )
+    return cards
