@@ -7,96 +7,19 @@ engine (480p, 5 s). The test drives only the browser and HTTP; it touches no ORM
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import require_chromium
+from tests.e2e.conftest import run_site
 
 pytestmark = pytest.mark.e2e
-ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "a-long-and-unusual-passphrase-42"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    require_chromium()
-    var = tmp_path_factory.mktemp("site")
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key
-        not in {
-            "DATABASE_URL",
-            "REDIS_URL",
-            "BROKER_URL",
-            "AWS_STORAGE_BUCKET_NAME",
-            "FRAMECAST_ENGINE_CALLABLE",
-            "DJANGO_SETTINGS_MODULE",
-        }
-    }
-    env.update(
-        {
-            "FRAMECAST_VAR_DIR": str(var),
-            "FRAMECAST_MEDIA_ROOT": str(var / "media"),
-            "DJANGO_DEBUG": "1",  # whitenoise serves static files from the finders
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "ACCOUNT_EMAIL_VERIFICATION": "optional",
-        }
-    )
-    python = sys.executable
-    subprocess.run(
-        [python, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
-    )
-    port = _free_port()
-    log = (var / "daphne.log").open("w")
-    process = subprocess.Popen(
-        [
-            str(Path(python).with_name("daphne")),
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "sora_site.asgi:application",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("daphne did not start:\n" + (var / "daphne.log").read_text())
-                time.sleep(0.3)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+    yield from run_site(tmp_path_factory.mktemp("site"))
 
 
 RECORD_PROGRESS = """

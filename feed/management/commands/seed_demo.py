@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.demo import DEMO_EMAIL, DEMO_PASSWORD, demo_account_ensure
-from feed.seeding import seed_social
+from feed.seeding import seed_clips, seed_social
 from sora_site.core.errors import ApplicationError
 
 
@@ -25,6 +25,9 @@ class Command(BaseCommand):
         parser.add_argument("--likes", type=int, default=0)
         parser.add_argument("--follows-per-user", type=int, default=20)
         parser.add_argument("--seed", type=int, default=0)
+        parser.add_argument(
+            "--clips", type=int, default=3, help="real engine clips the seeded videos share (1-3)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -49,6 +52,7 @@ class Command(BaseCommand):
                 likes=options["likes"],
                 follows_per_user=options["follows_per_user"],
                 seed=options["seed"],
+                clips=seed_clips(max(1, min(options["clips"], 3))),
             )
             self.stdout.write(
                 f"Seeded {report.users} users, {report.videos} videos, {report.likes} likes, "

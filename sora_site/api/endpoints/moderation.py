@@ -1,0 +1,106 @@
+"""Reports (moderation.services.report_create) and Verify (videos.verify.verify_upload)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from moderation.policy import REPORT_REASON_CHOICES
+from moderation.services import report_create
+from sora_site.api import scopes
+from sora_site.api.endpoints.base import user_of
+from sora_site.api.selectors import REPORTABLE_KINDS, report_target_for
+from sora_site.api.serializers import VideoSerializer
+from sora_site.core.errors import ValidationFailed
+from videos.verify import verify_upload
+
+
+class ReportCreateSerializer(serializers.Serializer):
+    target_type = serializers.ChoiceField(choices=list(REPORTABLE_KINDS))
+    target_id = serializers.CharField(
+        max_length=64, help_text="Video id, comment id, or account handle."
+    )
+    reason = serializers.ChoiceField(choices=REPORT_REASON_CHOICES)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+
+
+class ReportSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reason = serializers.CharField()
+    status = serializers.CharField()
+    created = serializers.DateTimeField()
+
+
+class ReportView(APIView):
+    required_scopes = {"POST": scopes.SOCIAL_WRITE}
+
+    @extend_schema(
+        request=ReportCreateSerializer,
+        responses={201: ReportSerializer},
+        tags=["moderation"],
+        summary="Report a video, comment or account",
+    )
+    def post(self, request: Request) -> Response:
+        form = ReportCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        reporter = user_of(request)
+        target = report_target_for(
+            viewer=reporter,
+            kind=form.validated_data["target_type"],
+            object_id=form.validated_data["target_id"],
+        )
+        report = report_create(
+            reporter=reporter,
+            target=target,
+            reason=form.validated_data["reason"],
+            note=form.validated_data["note"],
+        )
+        return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+
+class VerifyUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="The video file to check (MP4, MOV, WebM).")
+
+
+class VerifySerializer(serializers.Serializer):
+    from_this_site = serializers.BooleanField()
+    c2pa_state = serializers.CharField(help_text="Trusted, Valid, Invalid, NoManifest or Error.")
+    c2pa = serializers.DictField(help_text="The C2PA report.")
+    watermark_found = serializers.BooleanField()
+    watermark_confidence = serializers.FloatField()
+    video = VideoSerializer(allow_null=True, help_text="Only when it is published and public.")
+    made_on = serializers.DateField(allow_null=True, help_text="When the video is not public.")
+
+
+class VerifyView(APIView):
+    required_scopes = {"POST": scopes.VIDEOS_READ}
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": VerifyUploadSerializer},
+        responses={200: VerifySerializer},
+        tags=["verify"],
+        summary="Check a video file's content credentials and watermark",
+        description="The file is checked and not kept. Required scope: `videos:read`.",
+    )
+    def post(self, request: Request) -> Response:
+        upload: Any = request.FILES.get("file")
+        if upload is None:
+            raise ValidationFailed("Send the video as the multipart field `file`.", code="file")
+        outcome = verify_upload(upload=upload, size=int(upload.size or 0))
+        data = {
+            "from_this_site": outcome.from_this_site,
+            "c2pa_state": outcome.c2pa_state,
+            "c2pa": outcome.c2pa,
+            "watermark_found": outcome.watermark_found,
+            "watermark_confidence": outcome.watermark_confidence,
+            "video": outcome.video,
+            "made_on": outcome.made_on,
+        }
+        return Response(VerifySerializer(data, context={"request": request}).data)
