@@ -151,7 +151,7 @@ class GenerationSpec:
 
 
 def _even(value: float) -> int:
-    return int(round(value / 2)) * 2
+    return round(value / 2) * 2
 
 
 @dataclass(frozen=True)
