@@ -27,6 +27,7 @@ from videos.models import Video
 logger = logging.getLogger(__name__)
 MAX_VERIFY_SECONDS = 15 * 60
 MAX_VERIFY_PIXELS = 8192 * 8192
+MIN_VERIFY_SIDE = 64
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,11 @@ def _probe(path: Path) -> None:
             if not container.streams.video:
                 raise ValidationFailed("This file has no video in it.", code="not_video")
             stream = container.streams.video[0]
+            if min(stream.width or 0, stream.height or 0) < MIN_VERIFY_SIDE:
+                raise ValidationFailed(
+                    f"This video is too small to check (under {MIN_VERIFY_SIDE} pixels a side).",
+                    code="too_small",
+                )
             if (stream.width or 0) * (stream.height or 0) > MAX_VERIFY_PIXELS:
                 raise ValidationFailed(
                     "This video's frames are too large to check.", code="too_big"
@@ -82,7 +88,12 @@ def verify_upload(*, upload: IO[bytes], size: int) -> VerifyOutcome:
             shutil.copyfileobj(upload, handle, length=1024 * 1024)
         _probe(path)
         report = provenance.verify(path, trust_anchor_pem=trust_anchor_pem())
-        detection = provenance.detect(path, key=provenance.current_watermark_key())
+        try:
+            detection = provenance.detect(path, key=provenance.current_watermark_key())
+        except ValueError as exc:  # decodable header, but no frames the detector can read
+            raise ValidationFailed(
+                "This is not a video file we can read (MP4, MOV, WebM).", code="not_video"
+            ) from exc
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     outcome: dict[str, Any] = {

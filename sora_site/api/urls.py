@@ -10,6 +10,7 @@ from sora_site.api.endpoints import (
     feed,
     generations,
     moderation,
+    remix,
     users,
     videos,
     webhooks,
@@ -28,6 +29,8 @@ v1 = [
     path("videos/<str:public_id>/publish", videos.VideoPublishView.as_view(), name="publish"),
     path("videos/<str:public_id>/unpublish", videos.VideoUnpublishView.as_view(), name="unpublish"),
     path("videos/<str:public_id>/like", videos.LikeView.as_view(), name="like"),
+    path("videos/<str:public_id>/remix", remix.RemixView.as_view(), name="remix"),
+    path("videos/<str:public_id>/lineage", remix.LineageView.as_view(), name="lineage"),
     path("videos/<str:public_id>/comments", videos.CommentsView.as_view(), name="comments"),
     path("comments/<int:comment_id>", videos.CommentDetailView.as_view(), name="comment"),
     path(

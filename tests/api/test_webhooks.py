@@ -244,3 +244,32 @@ def test_webhooks_are_scoped_to_their_owner() -> None:
     assert other.get(f"/api/v1/webhooks/{hook.pk}/deliveries").status_code == 404
     assert other.get("/api/v1/webhooks").json()["results"] == []
     assert WebhookEndpoint.objects.filter(pk=hook.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_site_actions_emit_their_events(api_broker: object) -> None:
+    """Publishing, a finished or failed generation and a cameo used all reach the apps."""
+    from sora_site.api.models import WebhookDelivery
+    from tests.cameos.factories import CameoFactory
+    from tests.videos.factories import GenerationJobFactory, VideoFactory
+    from videos.models import GenerationJob, Video
+    from videos.services import generation_request, job_claim, job_fail, video_publish
+
+    maker, star = UserFactory(), UserFactory(handle="star")
+    CameoFactory(owner=star, permission="everyone")
+    every = ["generation.succeeded", "generation.failed", "video.published", "cameo.used"]
+    WebhookEndpoint.objects.create(user=maker, url="https://maker.example/", events=every)
+    WebhookEndpoint.objects.create(user=star, url="https://star.example/", events=every)
+
+    draft = VideoFactory(owner=maker, status=Video.Status.DRAFT_READY)
+    video_publish(user=maker, public_id=draft.public_id, caption="", visibility="public")
+    job = GenerationJobFactory(video=VideoFactory(owner=maker), status=GenerationJob.Status.QUEUED)
+    assert job_claim(job_id=job.pk, worker_id="w1") is not None
+    job_fail(job_id=job.pk, worker_id="w1", code="engine_failure", message="boom")
+    generation_request(user=maker, prompt="@star waves on the beach")
+
+    sent = sorted(WebhookDelivery.objects.values_list("endpoint__user__handle", "event"))
+    assert (maker.handle, "video.published") in sent
+    assert (maker.handle, "generation.failed") in sent
+    assert ("star", "cameo.used") in sent
+    assert all(handle == "star" for handle, event in sent if event == "cameo.used")

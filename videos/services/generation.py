@@ -23,6 +23,7 @@ from videos import options
 from videos.events import job_event_send
 from videos.models import GenerationJob, Video
 from videos.services.state import job_move, video_move
+from videos.webhooks import webhook_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -232,6 +233,11 @@ def draft_create(
         for cameo in cameos:
             appearance_record(
                 cameo=cameo, video_pk=video.pk, video_public_id=video.public_id, video_owner=user
+            )
+            webhook_after_commit(
+                "cameo.used",
+                user=cameo.owner,
+                payload={"cameo": cameo.pk, "video": video.public_id, "by": user.handle},
             )
         job = GenerationJob.objects.create(video=video, owner=user, message="Waiting for a worker")
         job_id = job.pk

@@ -15,6 +15,7 @@ from sora_site.core.errors import Conflict, NotFound, ValidationFailed
 from videos.models import GenerationJob, Video
 from videos.services.generation import moderation_gate
 from videos.services.state import video_move
+from videos.webhooks import webhook_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +50,11 @@ def video_publish(*, user: User, public_id: str, caption: str, visibility: str) 
         video.visibility = visibility
         video.published_at = timezone.now()
         video.save(update_fields=["status", "caption", "visibility", "published_at"])
+        webhook_after_commit(
+            "video.published",
+            user=user,
+            payload={"video": video.public_id, "visibility": visibility, "caption": caption},
+        )
     logger.info("video.published", extra={"video": video.public_id, "user": user.pk})
     return video
 

@@ -25,6 +25,7 @@ from videos.models import GenerationJob, Video
 from videos.services.generation import _cancel_now
 from videos.services.publishing import storage_delete
 from videos.services.state import job_move, video_move
+from videos.webhooks import job_payload, webhook_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -226,6 +227,9 @@ def job_complete(
         if old:
             transaction.on_commit(lambda: storage_delete(old))
         job_event_send(job)
+        webhook_after_commit(
+            "generation.succeeded", user=job.owner, payload=job_payload(job, video)
+        )
     logger.info("video.generation.done", extra={"job": job.public_id, "timings": job.timings})
     return True
 
@@ -251,6 +255,7 @@ def _fail(job: GenerationJob, *, code: str, message: str, now: dt.datetime) -> N
     if video.status == Video.Status.DRAFT_GENERATING:
         video_move(video, Video.Status.DRAFT_FAILED)
         video.save(update_fields=["status"])
+    webhook_after_commit("generation.failed", user=job.owner, payload=job_payload(job, video))
 
 
 def job_fail(*, job_id: int, worker_id: str, code: str, message: str) -> bool:
