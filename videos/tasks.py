@@ -65,8 +65,19 @@ def sweep_jobs_tick(token: str) -> None:
         return
     try:
         jobs_sweep()
+        housekeeping()
     finally:
         sweep_jobs_tick.send_with_options(args=(token,), delay=_sweep_delay_ms())
+
+
+def housekeeping() -> None:
+    """Cheap periodic clean-ups of other rooms, on the sweeper's beat: verification clips past
+    their 30 days, and expired API idempotency keys."""
+    from cameos.services import verification_clips_purge
+    from sora_site.api.services import idempotency_keys_purge
+
+    verification_clips_purge()
+    idempotency_keys_purge()
 
 
 def _sweep_delay_ms() -> int:

@@ -197,13 +197,18 @@ def test_cameo_owner_may_watch_drafts_using_their_likeness(stub_broker: object) 
 
     owner, maker = UserFactory(), UserFactory()
     cameo = CameoFactory(owner=owner, permission=Cameo.Permission.EVERYONE)
-    draft = VideoFactory(owner=maker, status=Video.Status.DRAFT_READY, cameo_ids=[cameo.pk],
-                         poster_file="videos/x/poster.jpg")
+    draft = VideoFactory(
+        owner=maker,
+        status=Video.Status.DRAFT_READY,
+        cameo_ids=[cameo.pk],
+        poster_file="videos/x/poster.jpg",
+    )
     client = Client()
     client.force_login(owner)
     assert client.get(f"/v/{draft.public_id}/").status_code == 404  # not in the ledger yet
-    appearance_record(cameo=cameo, video_pk=draft.pk, video_public_id=draft.public_id,
-                      video_owner=maker)
+    appearance_record(
+        cameo=cameo, video_pk=draft.pk, video_public_id=draft.public_id, video_owner=maker
+    )
     assert client.get(f"/v/{draft.public_id}/").status_code == 200
     stranger = Client()
     stranger.force_login(UserFactory())

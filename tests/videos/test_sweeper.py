@@ -124,3 +124,25 @@ def test_sweeper_chain_stops_when_superseded(stub_broker: Any) -> None:
     assert queue.qsize() == 2
     tasks.sweep_jobs_tick.fn(second)  # current: sweeps and schedules the next tick
     assert queue.qsize() == 3
+
+
+@pytest.mark.django_db
+def test_housekeeping_drops_expired_idempotency_keys() -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from sora_site.api.models import IdempotencyKey
+    from tests.factories import UserFactory
+    from tests.videos.factories import GenerationJobFactory
+    from videos.tasks import housekeeping
+
+    user = UserFactory()
+    job = GenerationJobFactory(video__owner=user)
+    old = IdempotencyKey.objects.create(user=user, key="old", request_hash="h", job=job)
+    IdempotencyKey.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=2)
+    )
+    fresh = IdempotencyKey.objects.create(user=user, key="fresh", request_hash="h", job=job)
+    housekeeping()
+    assert list(IdempotencyKey.objects.values_list("pk", flat=True)) == [fresh.pk]
