@@ -56,6 +56,12 @@ v1 = [
     path("feed", feed.FeedView.as_view(), name="feed"),
     path("cameos", cameos.CameoListView.as_view(), name="cameos"),
     path("cameos/appearances", cameos.CameoAppearancesView.as_view(), name="appearances"),
+    path("cameos/available", cameos.CameoAvailableView.as_view(), name="cameos_available"),
+    path(
+        "cameos/<int:cameo_id>/request-access",
+        cameos.CameoRequestAccessView.as_view(),
+        name="cameo_request_access",
+    ),
     path("cameos/<int:cameo_id>", cameos.CameoDetailView.as_view(), name="cameo"),
     path("cameos/<int:cameo_id>/requests", cameos.CameoGrantListView.as_view(), name="grants"),
     *[

@@ -72,3 +72,19 @@ def test_appearance_ledger_shows_only_my_cameos() -> None:
     )
     rows = client_for(mine.owner).get("/api/v1/cameos/appearances").json()["results"]
     assert [r["video_id"] for r in rows] == ["vid-mine"]
+
+
+def test_available_cameos_and_request_access() -> None:
+    me, star = UserFactory(), UserFactory(handle="star")
+    mine = CameoFactory(owner=me)
+    open_cameo = CameoFactory(owner=star, permission="everyone")
+    asked = CameoFactory(owner=UserFactory(), permission="approved")
+    api = client_for(me, ["cameos:read", "cameos:write"])
+    listed = [row["id"] for row in api.get("/api/v1/cameos/available").json()["results"]]
+    assert mine.pk in listed and open_cameo.pk in listed and asked.pk not in listed
+    response = api.post(f"/api/v1/cameos/{asked.pk}/request-access")
+    assert response.status_code == 201 and response.json()["status"] == "requested"
+    assert CameoGrant.objects.filter(cameo=asked, user=me).exists()
+    response = api.post(f"/api/v1/cameos/{mine.pk}/request-access")
+    assert response.status_code == 400 and response.json()["code"] == "own_cameo"
+    assert api.post("/api/v1/cameos/999999/request-access").status_code == 404

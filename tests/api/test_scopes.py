@@ -46,6 +46,8 @@ MATRIX = [
     ("GET", "/api/v1/feed", "feed:read"),
     ("GET", "/api/v1/cameos", "cameos:read"),
     ("GET", "/api/v1/cameos/appearances", "cameos:read"),
+    ("GET", "/api/v1/cameos/available", "cameos:read"),
+    ("POST", "/api/v1/cameos/{cameo}/request-access", "cameos:write"),
     ("GET", "/api/v1/cameos/{cameo}", "cameos:read"),
     ("PATCH", "/api/v1/cameos/{cameo}", "cameos:write"),
     ("GET", "/api/v1/cameos/{cameo}/requests", "cameos:read"),

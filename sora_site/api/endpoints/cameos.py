@@ -156,3 +156,46 @@ class CameoAppearancesView(APIView):
     def get(self, request: Request) -> Response:
         rows = cameo_selectors.appearances_for_owner(user=user_of(request))
         return Response(AppearanceListSerializer({"results": rows}).data)
+
+
+class AvailableCameoSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=Cameo.Kind.choices)
+    display_name = serializers.CharField()
+    owner = serializers.CharField(source="owner.handle")
+
+
+class AvailableCameoListSerializer(serializers.Serializer):
+    results = AvailableCameoSerializer(many=True)
+
+
+class CameoAvailableView(APIView):
+    required_scopes = {"GET": scopes.CAMEOS_READ}
+
+    @extend_schema(
+        responses=AvailableCameoListSerializer,
+        tags=["cameos"],
+        summary="Cameos you may put in a video now (yours first), as the Create picker lists",
+    )
+    def get(self, request: Request) -> Response:
+        cameos = cameo_selectors.cameos_available_for(user=user_of(request))
+        return Response({"results": AvailableCameoSerializer(cameos, many=True).data})
+
+
+class CameoRequestAccessView(APIView):
+    required_scopes = {"POST": scopes.CAMEOS_WRITE}
+
+    @extend_schema(
+        request=None,
+        responses={201: GrantSerializer},
+        tags=["cameos"],
+        summary="Ask a cameo's owner for permission to use it",
+        description="Refused for your own cameo (400), a blocked or 'only me' cameo (403). "
+        "Required scope: `cameos:write`.",
+    )
+    def post(self, request: Request, cameo_id: int) -> Response:
+        cameo = cameo_selectors.cameo_visible(cameo_id=row_id(cameo_id, "cameo"))
+        if cameo is None:
+            raise NotFound("No such cameo.")
+        grant = cameo_services.grant_request(cameo=cameo, user=user_of(request))
+        return Response(GrantSerializer(grant).data, status=201)
