@@ -128,7 +128,8 @@ def clean_text(text: str) -> str:
 
 
 def mouth_envelope(utterance: Utterance, seconds: float) -> npt.NDArray[np.float32]:
-    """Openness 0..1 at MOUTH_RATE Hz: phoneme shapes (vowels open, closures shut) x loudness."""
+    """Openness 0..1 at MOUTH_RATE Hz from the phoneme timings: vowels open, closures shut, the
+    mouth closes briefly between words."""
     count = max(1, int(np.ceil(seconds * MOUTH_RATE)))
     shape = np.zeros(count, np.float32)
     marks = list(utterance.phonemes)
@@ -137,8 +138,10 @@ def mouth_envelope(utterance: Utterance, seconds: float) -> npt.NDArray[np.float
         first = int(start * MOUTH_RATE)
         last = min(count, max(first + 1, int(end * MOUTH_RATE)))
         shape[first:last] = _openness(ipa)
-    energy = _energy(utterance.samples, utterance.sample_rate, count)
-    mouth = shape * energy
+    # Shapes only, not the audio's loudness: eSpeak NG's voice variants add noise that is not
+    # repeatable from run to run (the samples differ slightly, the phoneme timings do not), and
+    # the frames drawn from this envelope must be identical for the same spec and seed.
+    mouth = shape
     # Between words the mouth closes: a word boundary shuts it for ~30 ms.
     for start in utterance.words[1:]:
         index = int(start * MOUTH_RATE)
@@ -160,20 +163,6 @@ def _openness(ipa: str) -> float:
     if letters[0] in _LIP_CLOSURES:
         return 0.0
     return 0.2
-
-
-def _energy(
-    samples: npt.NDArray[np.float32], sample_rate: int, count: int
-) -> npt.NDArray[np.float32]:
-    hop = sample_rate // MOUTH_RATE
-    padded = np.zeros(count * hop, np.float32)
-    usable = min(len(samples), len(padded))
-    padded[:usable] = samples[:usable]
-    rms = np.sqrt(np.mean(padded.reshape(count, hop) ** 2, axis=1))
-    peak = float(rms.max()) if rms.size else 0.0
-    if peak <= 1e-6:
-        return np.zeros(count, np.float32)
-    return np.asarray(np.clip(rms / (0.6 * peak), 0.0, 1.0), np.float32)
 
 
 def voices_for(subjects: tuple[Subject, ...], speakers: list[str]) -> dict[str, tuple[str, int]]:
