@@ -48,19 +48,23 @@ def authorized_apps_for(*, user: User) -> list[dict[str, Any]]:
     ]
 
 
-def videos_owned(*, user_id: int, status: str = "", visibility: str = "") -> QuerySet[Video]:
+def videos_owned(
+    *, user_id: int, status: str | None = None, visibility: str | None = None
+) -> QuerySet[Video]:
+    """The person's videos; a filter that is given must be one of its values (an empty
+    `?visibility=` is refused like any other unknown value, as the schema says)."""
     videos = (
         Video.objects.filter(owner_id=user_id)
         .exclude(status=Video.Status.REMOVED)
         .select_related("owner", "job")
     )
-    if status:
+    if status is not None:
         if status not in Video.Status.values:
             raise ValidationFailed(
                 f"status must be one of {', '.join(Video.Status.values)}.", code="status"
             )
         videos = videos.filter(status=status)
-    if visibility:
+    if visibility is not None:
         if visibility not in Video.Visibility.values:
             raise ValidationFailed(
                 f"visibility must be one of {', '.join(Video.Visibility.values)}.",

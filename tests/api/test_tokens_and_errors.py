@@ -129,3 +129,10 @@ def test_throttle_answers_429_with_retry_after(settings: Any) -> None:
     response = api.get("/api/v1/me")
     _assert_error(response, 429, "throttled")
     assert int(response["Retry-After"]) > 0
+
+
+def test_empty_filter_value_is_refused_like_any_unknown_one() -> None:
+    api = client_for(UserFactory(), ["videos:read"])
+    response = api.get("/api/v1/videos?visibility=")
+    assert response.status_code == 400 and response.json()["code"] == "visibility"
+    assert api.get("/api/v1/videos?visibility=public").status_code == 200

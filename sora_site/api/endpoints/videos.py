@@ -44,8 +44,8 @@ class VideoListView(ListAPIView):
         params = self.request.query_params
         return videos_owned(
             user_id=user_of(self.request).pk,
-            status=params.get("status", ""),
-            visibility=params.get("visibility", ""),
+            status=params.get("status"),
+            visibility=params.get("visibility"),
         )
 
 
