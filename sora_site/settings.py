@@ -128,6 +128,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis: cache, channel layer and (unless BROKER_URL says otherwise) the task broker ---------
 REDIS_URL = env.str("REDIS_URL", default="")
 BROKER_URL = env.str("BROKER_URL", default="") or REDIS_URL
+CHANNEL_LAYER_SOCKET_TIMEOUT = 30  # seconds; must exceed channels_redis's 5 s blocking pop
 
 
 def _redis_db_url(url: str, db: int) -> str:
@@ -150,7 +151,13 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "framecast"},
+            # redis-py 8 reads with a 5 s socket timeout by default, exactly channels_redis's
+            # 5 s blocking pop on an idle channel: the read then sometimes timed out and killed
+            # the websocket. A longer socket timeout leaves the blocking pop room to return.
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": CHANNEL_LAYER_SOCKET_TIMEOUT}],
+                "prefix": "framecast",
+            },
         }
     }
 else:

@@ -146,7 +146,12 @@ def _redis_setup(redis_url: str, settings: Any) -> tuple[str, Any]:
     settings.CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [url], "prefix": "framecast"},
+            "CONFIG": {
+                "hosts": [
+                    {"address": url, "socket_timeout": settings.CHANNEL_LAYER_SOCKET_TIMEOUT}
+                ],
+                "prefix": "framecast",
+            },
         }
     }
     broker = RedisBroker(url=url)
