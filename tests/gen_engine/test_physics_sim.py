@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import pytest
@@ -152,17 +151,13 @@ def test_subjects_start_inside_the_frame(aspect: str) -> None:
         assert abs(track.position[0, 0]) < sim.world_width / 2 - 0.2
 
 
-def test_simulation_is_deterministic_and_fast() -> None:
+def test_simulation_is_deterministic() -> None:
     kinds = [("person", "walk"), ("dog", "run"), ("ball", "bounce"), ("person", "throw"),
              ("box", "thrown"), ("person", "flip"), ("car", "drive")]  # fmt: skip
     p = plan(*(subject(f"s{i}", k, action=a) for i, (k, a) in enumerate(kinds)), setting="park")
     s = spec(duration=10)
-    simulate(p, s)  # warm imports
-    clock = time.process_time()
     first = simulate(p, s)
-    spent = time.process_time() - clock
     second = simulate(p, s)
-    assert spent < 1.0
     assert first.events == second.events
     for a, b in zip(first.tracks, second.tracks, strict=True):
         assert np.array_equal(a.position, b.position) and np.array_equal(a.angle, b.angle)
