@@ -3,7 +3,7 @@
     .venv/bin/python bench/feed.py [--users 5000 --videos 100000 --likes 1000000]
                                    [--clients 16 --requests 800 --servers 2]
 
-Creates (once) the database `framecast_bench` on the local PostgreSQL (override with
+Creates (once) the database `framecast_bench_feed` on the local PostgreSQL (override with
 BENCH_DATABASE_URL), migrates it, seeds it with `seed_demo --users --videos --likes` when it has
 fewer videos than asked, starts `--servers` daphne processes, and sends `--requests` feed requests
 from `--clients` concurrent clients signed in as different seeded people. Reports the server time
@@ -27,7 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/framecast_bench"
+ASGI_APP = "sora_site.asgi:application"
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/framecast_bench_feed"
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -76,15 +77,14 @@ def _sessions(count: int) -> list[str]:
 
 def _load(
     ports: list[int], path: str, cookies: list[str], clients: int, requests: int
-) -> dict[str, float]:
+) -> dict[str, object]:
     server_ms: list[float] = []
     client_ms: list[float] = []
-    errors = 0
+    errors: dict[int, int] = {}  # status -> count
     lock = threading.Lock()
     per_client = max(requests // clients, 1)
 
     def run(index: int) -> None:
-        nonlocal errors
         conn = http.client.HTTPConnection("127.0.0.1", ports[index % len(ports)], timeout=30)
         cookie = f"sessionid={cookies[index % len(cookies)]}"
         for _ in range(per_client):
@@ -96,7 +96,7 @@ def _load(
             timing = re.search(r"app;dur=([0-9.]+)", response.getheader("Server-Timing", ""))
             with lock:
                 if response.status != 200 or timing is None:
-                    errors += 1
+                    errors[response.status] = errors.get(response.status, 0) + 1
                     continue
                 server_ms.append(float(timing.group(1)))
                 client_ms.append(elapsed)
@@ -125,27 +125,80 @@ def _load(
 
 
 def _explain() -> str:
+    """EXPLAIN ANALYZE of every query one feed page runs, the shared pool included."""
+    from django.core.cache import cache
     from django.db import connection
-    from django.utils import timezone
+    from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
     from feed import selectors
 
-    viewer = User.objects.filter(handle__startswith="seed").first()
+    viewer = User.objects.filter(handle__startswith="seed", birthdate__year__lt=2000).first()
     assert viewer is not None
-    snapshot = timezone.now()
-    base = selectors.visible_published_videos(viewer).filter(published_at__lte=snapshot)
+    cache.delete(selectors.POOL_CACHE_KEY)
+    with CaptureQueriesContext(connection) as captured:
+        selectors.feed_page(viewer=viewer, page_size=8)
     lines = []
-    for label, query in (
-        ("recent candidates", base.order_by("-published_at")[:300]),
-        ("popular candidates", base.order_by("-stats__likes", "-published_at")[:100]),
-    ):
-        sql, params = query.values("id").query.sql_with_params()
+    for query in captured.captured_queries:
+        sql = query["sql"]
+        if not sql.lstrip("( ").upper().startswith("SELECT"):
+            continue
         with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN ANALYZE " + sql, params)
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
             plan = "\n".join(row[0] for row in cursor.fetchall())
-        lines.append(f"-- {label}\n{plan}")
+        lines.append(f"-- {sql[:160]}...\n{plan}")
     return "\n\n".join(lines)
+
+
+def _serve_wsgi(port: int) -> None:
+    """One worker that serves one request at a time, as a gunicorn sync worker does: the other
+    requests wait in the kernel's accept queue, outside the time Django measures. Several
+    workers share the port (SO_REUSEPORT), so the kernel spreads connections between them."""
+    import socket
+    from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+    from django.core.wsgi import get_wsgi_application
+
+    class SharedPortServer(WSGIServer):
+        request_queue_size = 128
+
+        def server_bind(self) -> None:
+            self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+            super().server_bind()
+
+    class QuietHandler(WSGIRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    application = get_wsgi_application()
+    make_server(
+        "127.0.0.1", port, application, server_class=SharedPortServer, handler_class=QuietHandler
+    ).serve_forever()
+
+
+def _start_servers(
+    kind: str, count: int, url: str
+) -> tuple[list[subprocess.Popen[bytes]], list[int]]:
+    env = {**os.environ, "DATABASE_URL": url, "FRAMECAST_INPROCESS_WORKER": "0"}
+    if kind == "daphne":
+        # Each request runs its sync code on a thread of its own; a persistent connection per
+        # thread exhausts max_connections (Django's docs: no persistent connections on ASGI).
+        env.setdefault("DATABASE_CONN_MAX_AGE", "0")
+        ports = [8100 + i for i in range(count)]
+        commands = [
+            [str(ROOT / ".venv/bin/daphne"), "-b", "127.0.0.1", "-p", str(port), ASGI_APP]
+            for port in ports
+        ]
+    else:
+        ports = [8150]
+        commands = [[sys.executable, __file__, "--serve-wsgi", "8150"] for _ in range(count)]
+    servers = [
+        subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        for command in commands
+    ]
+    return servers, ports
 
 
 def main() -> None:
@@ -157,9 +210,21 @@ def main() -> None:
     parser.add_argument("--likes", type=int, default=1_000_000)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--requests", type=int, default=800)
-    parser.add_argument("--servers", type=int, default=2)
+    parser.add_argument("--servers", type=int, default=2, help="processes (one per core)")
+    parser.add_argument(
+        "--server",
+        choices=["wsgi", "daphne", "both"],
+        default="both",
+        help="wsgi: one request at a time per process; daphne: the ASGI server",
+    )
+    parser.add_argument("--serve-wsgi", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--no-explain", action="store_true")
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    if args.serve_wsgi:
+        _django(url)
+        _serve_wsgi(args.serve_wsgi)
+        return
     _ensure_database(url)
     _django(url)
     from django.core.management import call_command
@@ -173,39 +238,24 @@ def main() -> None:
         call_command("seed_demo", users=args.users, videos=args.videos - have, likes=args.likes)
         print(f"seeding took {time.perf_counter() - started:.0f} s")
     cookies = _sessions(64)
-    env = {**os.environ, "DATABASE_URL": url, "FRAMECAST_INPROCESS_WORKER": "0"}
-    ports = [8100 + i for i in range(args.servers)]
-    servers = [
-        subprocess.Popen(
-            [
-                str(ROOT / ".venv/bin/daphne"),
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "sora_site.asgi:application",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for port in ports
-    ]
-    try:
-        time.sleep(6)
-        _load(ports, "/feed/", cookies, args.clients, args.clients * 4)  # warm up every process
-        for label, path in (("feed page", "/feed/"), ("feed API", "/api/v1/feed")):
-            result = _load(ports, path, cookies, args.clients, args.requests)
-            print(f"## {label} ({args.clients} clients, {args.servers} daphne processes)")
-            for key, value in result.items():
-                print(f"- {key}: {value:.1f}" if isinstance(value, float) else f"- {key}: {value}")
+    for kind in ("wsgi", "daphne") if args.server == "both" else (args.server,):
+        servers, ports = _start_servers(kind, args.servers, url)
+        try:
+            time.sleep(6)
+            _load(ports, "/feed/", cookies, args.clients, args.clients * 4)  # warm every process
+            for label, path in (("feed page", "/feed/"), ("feed API", "/api/v1/feed")):
+                result = _load(ports, path, cookies, args.clients, args.requests)
+                print(f"## {label}: {args.clients} clients, {args.servers} {kind} processes")
+                for key, value in result.items():
+                    shown = f"{value:.1f}" if isinstance(value, float) else value
+                    print(f"- {key}: {shown}")
+        finally:
+            for server in servers:
+                server.terminate()
+            for server in servers:
+                server.wait(10)
+    if not args.no_explain:
         print("\n## EXPLAIN ANALYZE\n```\n" + _explain() + "\n```")
-    finally:
-        for server in servers:
-            server.terminate()
-        for server in servers:
-            server.wait(10)
 
 
 if __name__ == "__main__":

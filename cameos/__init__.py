@@ -18,9 +18,12 @@ How the videos app wires in (cameos never imports videos):
   (they may watch and delete the video, drafts included).
 - From videos' AppConfig.ready(): `cameos.services.register_video_resolver(fn)`, where
   fn(video_ids) -> {id: cameos.services.VideoCard(title, status, poster_url, watch_url,
-  delete_url)} in one query; the appearance page (/cameo/appearances/) shows those.
-- Create's picker reads `GET /cameos/available/?format=json` -> {"results": [{id, display_name,
-  kind, owner, mine}]}.
+  can_delete)} in one query; the appearance page (/cameo/appearances/) shows those.
+- Also from ready(): `cameos.services.register_video_deleter(fn)`, fn(video_id) ->
+  DeletedVideo, deleting through the videos app's own deletion service; the appearance page's
+  Delete button (`cameos.services.appearance_delete_video`) checks the ledger, then calls it.
+- Create's picker lists `cameos.selectors.cameos_available_for(user=)` (the same list as
+  `GET /cameos/available/?format=json` and the API's available cameos).
 - Schedule `cameos.services.verification_clips_purge()` daily (or run the management command
   `purge_verification_clips`).
 """

@@ -6,6 +6,9 @@ Hooks for apps above this one (they register from their AppConfig.ready()):
   shows titles, posters, status and links through it (without it: the stored public id).
 - `register_character_checker(fn)`: fn(images: list[bytes]) -> None, raising ValidationFailed
   to refuse character images (moderation plugs its image classifier in here).
+- `register_video_deleter(fn)`: fn(video_id) -> DeletedVideo, deleting the video (job, files,
+  ledger rows) through the videos app's own deletion service; `appearance_delete_video` calls
+  it once the ledger shows the requester's cameo is in the video.
 """
 
 from __future__ import annotations
@@ -73,14 +76,25 @@ class VideoCard:
     status: str = ""
     poster_url: str = ""
     watch_url: str = ""
-    delete_url: str = ""
+    # False while moderators hold or have removed it: the ledger then offers no Delete button.
+    can_delete: bool = True
+
+
+@dataclass(frozen=True)
+class DeletedVideo:
+    """What the videos app reports after deleting a video for a cameo owner."""
+
+    public_id: str
+    title: str
 
 
 VideoResolver = Callable[[Sequence[int]], dict[int, VideoCard]]
 CharacterChecker = Callable[[list[bytes]], None]
+VideoDeleter = Callable[[int], DeletedVideo]
 
 _video_resolvers: list[VideoResolver] = []
 _character_checkers: list[CharacterChecker] = []
+_video_deleters: list[VideoDeleter] = []
 
 
 def register_video_resolver(fn: VideoResolver) -> VideoResolver:
@@ -92,6 +106,17 @@ def register_video_resolver(fn: VideoResolver) -> VideoResolver:
 
 def video_resolver() -> VideoResolver | None:
     return _video_resolvers[0] if _video_resolvers else None
+
+
+def register_video_deleter(fn: VideoDeleter) -> VideoDeleter:
+    """fn(video_id) -> DeletedVideo; raises NotFound / Conflict when the video cannot go. The
+    last one registered wins. Usable as a decorator."""
+    _video_deleters[:] = [fn]
+    return fn
+
+
+def video_deleter() -> VideoDeleter | None:
+    return _video_deleters[0] if _video_deleters else None
 
 
 def register_character_checker(fn: CharacterChecker) -> CharacterChecker:
@@ -732,4 +757,37 @@ def appearance_record(
 def appearance_forget(*, video_pk: int) -> int:
     """Called by the videos app when a video is deleted: its ledger rows go."""
     deleted, _ = CameoAppearance.objects.filter(video_id=video_pk).delete()
+    return deleted
+
+
+def appearance_delete_video(*, owner: User, video_public_id: str) -> DeletedVideo:
+    """The owner of a cameo deletes a video it appears in, someone else's draft included: they
+    co-own it. Only the ledger says who may: a video without one of `owner`'s cameos is
+    NotFound, never revealed. The videos app deletes it (job, files after commit, ledger rows)
+    and the video's creator is told who deleted it and why."""
+    appearance = (
+        CameoAppearance.objects.filter(cameo__owner=owner, video_public_id=video_public_id)
+        .select_related("cameo", "video_owner")
+        .first()
+    )
+    if appearance is None:
+        raise NotFound("No such video.", code="video_not_found")
+    deleter = video_deleter()
+    if deleter is None:  # the videos app always registers one; this is a wiring error
+        raise Conflict("Videos cannot be deleted from here right now.", code="unavailable")
+    with transaction.atomic():
+        deleted = deleter(appearance.video_id)
+        creator = appearance.video_owner
+        if creator.pk != owner.pk:
+            _notify(
+                recipient=creator,
+                kind="cameo_video_deleted",
+                text=f'@{owner.handle} deleted your video "{deleted.title}", which used their '
+                f"cameo {appearance.cameo.display_name}.",
+                actor=owner,
+            )
+    logger.info(
+        "cameos.appearance.video_deleted",
+        extra={"video": video_public_id, "cameo_owner": owner.pk, "creator": creator.pk},
+    )
     return deleted

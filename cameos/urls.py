@@ -9,6 +9,11 @@ urlpatterns = [
     path("cameo/verify/", views.verify, name="verify"),
     path("cameo/characters/new/", views.character_new, name="character_new"),
     path("cameo/appearances/", views.appearances, name="appearances"),
+    path(
+        "cameo/appearances/<str:video_public_id>/delete/",
+        views.appearance_delete,
+        name="appearance_delete",
+    ),
     path("cameo/verification/<int:attempt_id>/clip/", views.verification_clip, name="clip"),
     path("cameo/<int:cameo_id>/", views.cameo_manage, name="manage"),
     path("cameo/<int:cameo_id>/settings/", views.cameo_settings, name="settings"),

@@ -394,3 +394,19 @@ def request_access(request: HttpRequest, cameo_id: int) -> HttpResponse:
 def appearances(request: HttpRequest) -> HttpResponse:
     rows = selectors.appearances_for_owner(user=_me(request))
     return render(request, "cameos/appearances.html", {"rows": rows})
+
+
+@login_required
+@require_POST
+def appearance_delete(request: HttpRequest, video_public_id: str) -> HttpResponse:
+    """Delete a video one of my cameos appears in (CSRF-checked POST; 404 unless the ledger
+    shows my cameo in it)."""
+    try:
+        services.appearance_delete_video(owner=_me(request), video_public_id=video_public_id)
+    except NotFound as error:
+        raise Http404(error.detail) from error
+    except ApplicationError as error:
+        messages.error(request, error.detail)
+    else:
+        messages.success(request, "Video deleted, with its files. Its creator has been told.")
+    return redirect("cameos:appearances")

@@ -120,15 +120,16 @@ def rank(candidates: Sequence[Candidate], steering: Steering) -> list[Ranked]:
     return sorted(followed, key=key) + sorted(suggested, key=key)
 
 
-def diversify(ranked: Sequence[Ranked], page_size: int) -> list[Ranked]:
+def diversify(ranked: Sequence[Ranked], page_size: int, limit: int | None = None) -> list[Ranked]:
     """Reorder so that no page holds more than MAX_PER_CREATOR suggested videos of one creator.
 
     Followed videos keep their place at the front (the viewer chose those creators); a suggested
-    video that would break the cap waits for the next page instead of being dropped.
+    video that would break the cap waits for the next page instead of being dropped. With
+    `limit`, stops once the first `limit` places are settled (the pages a request needs).
     """
     result: list[Ranked] = []
     pending = list(ranked)
-    while pending:
+    while pending and (limit is None or len(result) < limit):
         page: list[Ranked] = []
         per_creator: dict[int, int] = {}
         deferred: list[Ranked] = []

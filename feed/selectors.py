@@ -10,26 +10,46 @@ import base64
 import binascii
 import datetime as dt
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.social import Block, Follow
 from feed import ranking
 from feed.models import FeedDay, FeedPreference, Like, SeeLess, VideoStats, ViewEvent
-from moderation.selectors import restricted_ids
+from moderation.selectors import hidden_account_ids, restricted_ids
 from sora_site.core import embeddings
 from sora_site.core.errors import ValidationFailed
 from videos.models import Video
+from videos.selectors import adult_only_hidden
 
 CANDIDATES_RECENT = 300
 CANDIDATES_POPULAR = 100
 CANDIDATES_FOLLOWED = 200
+# The shared suggestion pool: about twice what one viewer uses, so that what they follow, have
+# seen or may not see still leaves enough.
+POOL_RECENT = 600
+POOL_POPULAR = 200
+POOL_CACHE_KEY = "feed:pool:v1"
+CANDIDATE_FIELDS = (
+    "id",
+    "owner_id",
+    "published_at",
+    "stats__likes",
+    "stats__comments",
+    "stats__views",
+    "stats__remixes",
+)
 MAX_PAGE_SIZE = 30
 
 
@@ -91,88 +111,201 @@ def visible_published_videos(viewer: User | None) -> QuerySet[Video]:
     videos = Video.objects.filter(status=Video.Status.PUBLISHED, owner__is_active=True).exclude(
         pk__in=restricted_ids(Video)  # limited by a moderator or hidden by reports
     )
+    # A banned or suspended creator's videos are hidden from everyone but themselves.
+    suspended_owner = Q(owner_id__in=hidden_account_ids())
+    if adult_only_hidden(viewer):  # teens and visitors; a creator still sees their own
+        own = Q(owner_id=viewer.pk) if viewer is not None else Q(pk=None)
+        videos = videos.filter(Q(adult_only=False) | own)
     if viewer is None:
-        return videos.filter(visibility=Video.Visibility.PUBLIC)
+        return videos.filter(visibility=Video.Visibility.PUBLIC).exclude(suspended_owner)
     followed = Follow.objects.filter(follower=viewer).values("followee_id")
     return videos.filter(
         Q(visibility=Video.Visibility.PUBLIC)
         | Q(owner_id__in=Subquery(followed))
         | Q(owner_id=viewer.pk)
-    ).exclude(_hidden_owner_ids(viewer))
+    ).exclude(_hidden_owner_ids(viewer) | (suspended_owner & ~Q(owner_id=viewer.pk)))
+
+
+def _shared_pool() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(newest, most liked) public videos that the site-wide rules allow, shared by every viewer.
+
+    Cached for FEED_POOL_SECONDS: building it is the only part of a page that reads across the
+    whole video table. Per-viewer rules are applied to it in `_candidate_rows`, and the page's
+    final query goes through `visible_published_videos` again, so a video hidden or removed since
+    the pool was built is never shown; a newly published one joins suggestions within the TTL.
+    A refresh between two pages can move suggestions, as new likes already could.
+    """
+    pool = cache.get(POOL_CACHE_KEY)
+    if pool is None:
+        public = Video.objects.filter(
+            status=Video.Status.PUBLISHED,
+            visibility=Video.Visibility.PUBLIC,
+            owner__is_active=True,
+        ).exclude(Q(pk__in=restricted_ids(Video)) | Q(owner_id__in=hidden_account_ids()))
+        fields = (*CANDIDATE_FIELDS, "adult_only")
+        recent = public.order_by("-published_at").values(*fields)[:POOL_RECENT]
+        # INNER JOIN on stats (likes > 0) lets the stats_popular index give the order.
+        popular = public.filter(stats__likes__gt=0).order_by("-stats__likes", "-published_at")
+        pool = (list(recent), list(popular.values(*fields)[:POOL_POPULAR]))
+        cache.set(POOL_CACHE_KEY, pool, settings.FEED_POOL_SECONDS)
+    return pool
+
+
+@dataclass(frozen=True)
+class ViewerState:
+    """What a page needs to know about the viewer, read in one query."""
+
+    served_today: int
+    more_embedding: bytes | None
+    less_embedding: bytes | None
+    has_see_less: bool
+
+    @property
+    def steers(self) -> bool:
+        return bool(self.more_embedding or self.less_embedding or self.has_see_less)
+
+
+def _viewer_state(viewer: User) -> ViewerState:
+    preference = FeedPreference.objects.filter(user=OuterRef("pk"))
+    served = FeedDay.objects.filter(user=OuterRef("pk"), day=timezone.localdate())
+    row: Mapping[str, Any] = (
+        User.objects.filter(pk=viewer.pk)
+        .values(
+            served_today=Subquery(served.values("served")[:1]),
+            more_embedding=Subquery(preference.values("more_embedding")[:1]),
+            less_embedding=Subquery(preference.values("less_embedding")[:1]),
+            has_see_less=Exists(SeeLess.objects.filter(user=OuterRef("pk"))),
+        )
+        .first()
+    ) or {}
+    return ViewerState(
+        served_today=row.get("served_today") or 0,
+        more_embedding=row.get("more_embedding"),
+        less_embedding=row.get("less_embedding"),
+        has_see_less=bool(row.get("has_see_less")),
+    )
+
+
+FOLLOWS, BLOCKS, SEEN = 1, 2, 3
+
+
+def _id_in(field: str, ids: set[int]) -> Q:
+    """`field IN ids`; on PostgreSQL as one array parameter, since building and sending
+    hundreds of separate parameters cost more than the query itself (~5 ms for the pool)."""
+    if connection.vendor != "postgresql":
+        return Q(**{f"{field}__in": ids})
+    return Q(**{f"{field}__in": RawSQL("SELECT unnest(%s::bigint[])", (sorted(ids),))})
+
+
+def _relations(
+    viewer: User, snapshot: dt.datetime, pool_ids: set[int]
+) -> tuple[set[int], set[int], set[int]]:
+    """(people the viewer follows, people blocked either way, pool videos already seen), in one
+    query."""
+    kind: IntegerField[int, int] = IntegerField()
+    seen = ViewEvent.objects.filter(
+        _id_in("video_id", pool_ids), viewer=viewer, created_at__lt=snapshot
+    )
+    rows = (
+        Follow.objects.filter(follower=viewer)
+        .values_list("followee_id", Value(FOLLOWS, output_field=kind))
+        .union(
+            Block.objects.filter(blocker=viewer).values_list(
+                "blocked_id", Value(BLOCKS, output_field=kind)
+            ),
+            Block.objects.filter(blocked=viewer).values_list(
+                "blocker_id", Value(BLOCKS, output_field=kind)
+            ),
+            seen.values_list("video_id", Value(SEEN, output_field=kind)),
+            all=True,
+        )
+    )
+    found: dict[int, set[int]] = {FOLLOWS: set(), BLOCKS: set(), SEEN: set()}
+    for row_id, relation in rows:
+        found[relation].add(row_id)
+    return found[FOLLOWS], found[BLOCKS], found[SEEN]
 
 
 def _candidate_rows(viewer: User, snapshot: dt.datetime) -> list[dict[str, Any]]:
-    base = visible_published_videos(viewer).filter(published_at__lte=snapshot)
-    seen = ViewEvent.objects.filter(viewer=viewer, created_at__lt=snapshot).values("video_id")
-    base = base.exclude(id__in=Subquery(seen)).exclude(owner_id=viewer.pk)
-    followed_ids = Follow.objects.filter(follower=viewer).values("followee_id")
-    fields = (
-        "id",
-        "owner_id",
-        "published_at",
-        "stats__likes",
-        "stats__comments",
-        "stats__views",
-        "stats__remixes",
-        "stats__embedding",
-    )
-    followed = base.filter(owner_id__in=Subquery(followed_ids)).order_by("-published_at")
-    others = base.exclude(owner_id__in=Subquery(followed_ids))
+    """Unseen videos of followed creators (one indexed query), then suggestions from the pool."""
+    recent, popular = _shared_pool()
+    pool_ids = {row["id"] for row in (*recent, *popular)}
+    followed_ids, blocked_ids, seen_ids = _relations(viewer, snapshot, pool_ids)
     rows: dict[int, dict[str, Any]] = {}
-    for row in followed.values(*fields)[:CANDIDATES_FOLLOWED]:
-        rows[row["id"]] = {**row, "followed": True}
-    for query in (
-        others.order_by("-published_at")[:CANDIDATES_RECENT],
-        others.order_by("-stats__likes", "-published_at")[:CANDIDATES_POPULAR],
-    ):
-        for row in query.values(*fields):
+    if followed_ids - blocked_ids:
+        seen = ViewEvent.objects.filter(viewer=viewer, created_at__lt=snapshot)
+        followed = (
+            visible_published_videos(viewer)
+            .filter(owner_id__in=followed_ids - blocked_ids, published_at__lte=snapshot)
+            .exclude(id__in=Subquery(seen.values("video_id")))
+            .order_by("-published_at")
+            .values(*CANDIDATE_FIELDS)[:CANDIDATES_FOLLOWED]
+        )
+        rows = {row["id"]: {**row, "followed": True} for row in followed}
+    skip_owners = followed_ids | blocked_ids | {viewer.pk}
+    hide_adult = adult_only_hidden(viewer)
+
+    def allowed(row: dict[str, Any]) -> bool:
+        return (
+            row["owner_id"] not in skip_owners
+            and row["id"] not in seen_ids
+            and row["published_at"] <= snapshot
+            and not (hide_adult and row["adult_only"])
+        )
+
+    for part, limit in ((recent, CANDIDATES_RECENT), (popular, CANDIDATES_POPULAR)):
+        for row in [row for row in part if allowed(row)][:limit]:
             rows.setdefault(row["id"], {**row, "followed": False})
     return list(rows.values())
 
 
-def _ensure_embeddings(rows: list[dict[str, Any]]) -> None:
-    """Embed the prompts of candidates that have no vector yet (once per video)."""
-    missing = [row for row in rows if not row["stats__embedding"]]
-    if not missing:
-        return
-    prompts = dict(
-        Video.objects.filter(id__in=[row["id"] for row in missing]).values_list("id", "prompt")
-    )
-    vectors = embeddings.embed([prompts[row["id"]] for row in missing])
-    stats = [
-        VideoStats(video_id=row["id"], embedding=embeddings.to_bytes(vector))
-        for row, vector in zip(missing, vectors, strict=True)
-    ]
-    VideoStats.objects.bulk_create(
-        stats, update_conflicts=True, unique_fields=["video"], update_fields=["embedding"]
-    )
-    for row, vector in zip(missing, vectors, strict=True):
-        row["stats__embedding"] = embeddings.to_bytes(vector)
+def _embeddings_of(rows: list[dict[str, Any]], viewer: User) -> list[npt.NDArray[np.float32]]:
+    """Attach each candidate's prompt embedding (embedding missing ones once per video) and
+    return the vectors of the videos the viewer asked to see less like; one query when all
+    exist."""
+    ids = [row["id"] for row in rows]
+    stored = VideoStats.objects.filter(
+        Q(video_id__in=ids) | Q(video_id__in=SeeLess.objects.filter(user=viewer).values("video"))
+    ).annotate(see_less=Exists(SeeLess.objects.filter(user=viewer, video_id=OuterRef("pk"))))
+    vectors: dict[int, bytes | None] = {}
+    see_less = []
+    for video_id, data, less in stored.values_list("video_id", "embedding", "see_less"):
+        vectors[video_id] = data
+        if less and (vector := embeddings.from_bytes(data)) is not None:
+            see_less.append(vector)
+    missing = [row for row in rows if not vectors.get(row["id"])]
+    if missing:
+        prompts = dict(
+            Video.objects.filter(id__in=[row["id"] for row in missing]).values_list("id", "prompt")
+        )
+        for row, vector in zip(
+            missing, embeddings.embed([prompts[row["id"]] for row in missing]), strict=True
+        ):
+            vectors[row["id"]] = embeddings.to_bytes(vector)
+        VideoStats.objects.bulk_create(
+            [VideoStats(video_id=row["id"], embedding=vectors[row["id"]]) for row in missing],
+            update_conflicts=True,
+            unique_fields=["video"],
+            update_fields=["embedding"],
+        )
+    for row in rows:
+        row["embedding"] = vectors.get(row["id"])
+    return see_less
 
 
-def _steering(viewer: User) -> ranking.Steering:
-    preference = (
-        FeedPreference.objects.filter(user=viewer)
-        .values("more_embedding", "less_embedding")
-        .first()
-    )
-    see_less = [
-        vector
-        for data in VideoStats.objects.filter(
-            video_id__in=SeeLess.objects.filter(user=viewer).values("video_id")
-        ).values_list("embedding", flat=True)
-        if (vector := embeddings.from_bytes(data)) is not None
-    ]
-    return ranking.Steering(
-        more=embeddings.matrix_from_bytes(preference["more_embedding"]) if preference else None,
-        less=embeddings.matrix_from_bytes(preference["less_embedding"]) if preference else None,
-        see_less=np.stack(see_less) if see_less else None,
-    )
-
-
-def _ranked(viewer: User, snapshot: dt.datetime, page_size: int) -> list[ranking.Ranked]:
+def _ranked(
+    viewer: User, state: ViewerState, snapshot: dt.datetime, page_size: int, *, upto: int
+) -> tuple[list[ranking.Ranked], int]:
+    """The first `upto` places of the viewer's ranking, and how many candidates there are."""
     rows = _candidate_rows(viewer, snapshot)
-    _ensure_embeddings(rows)
+    steering = ranking.Steering()
+    if state.steers:  # only then are the candidates' embeddings read
+        see_less = _embeddings_of(rows, viewer)
+        steering = ranking.Steering(
+            more=embeddings.matrix_from_bytes(state.more_embedding),
+            less=embeddings.matrix_from_bytes(state.less_embedding),
+            see_less=np.stack(see_less) if see_less else None,
+        )
     candidates = [
         ranking.Candidate(
             video_id=row["id"],
@@ -183,11 +316,12 @@ def _ranked(viewer: User, snapshot: dt.datetime, page_size: int) -> list[ranking
             comments=row["stats__comments"] or 0,
             views=row["stats__views"] or 0,
             remixes=row["stats__remixes"] or 0,
-            embedding=embeddings.from_bytes(row["stats__embedding"]),
+            embedding=embeddings.from_bytes(row.get("embedding")),
         )
         for row in rows
     ]
-    return ranking.diversify(ranking.rank(candidates, _steering(viewer)), page_size)
+    ranked = ranking.rank(candidates, steering)
+    return ranking.diversify(ranked, page_size, limit=upto), len(ranked)
 
 
 def _why(reason: str, video: Video) -> str:
@@ -203,32 +337,27 @@ def with_viewer_flags(videos: QuerySet[Video], viewer: User) -> QuerySet[Video]:
     )
 
 
-def _teen_allowance(viewer: User) -> int | None:
-    if not viewer.is_teen:
-        return None
-    served = (
-        FeedDay.objects.filter(user=viewer, day=timezone.localdate())
-        .values_list("served", flat=True)
-        .first()
-    )
-    return max(settings.FEED_TEEN_DAILY_CAP - (served or 0), 0)
-
-
 def feed_page(*, viewer: User, cursor: str | None = None, page_size: int = 10) -> FeedPage:
     """One page of the viewer's feed. Teens are capped per day here, on the server."""
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     position = Cursor.decode(cursor)
-    allowance = _teen_allowance(viewer)
+    state = _viewer_state(viewer)
+    allowance = (
+        max(settings.FEED_TEEN_DAILY_CAP - state.served_today, 0) if viewer.is_teen else None
+    )
     if allowance is not None:
         if allowance == 0:
             return FeedPage([], None, capped=True, remaining_today=0, continuous_scroll=False)
         page_size = min(page_size, allowance)
-    ranked = _ranked(viewer, position.snapshot, page_size)
+    ranked, total = _ranked(
+        viewer, state, position.snapshot, page_size, upto=position.offset + page_size
+    )
     window = ranked[position.offset : position.offset + page_size]
     by_id = {
         v.pk: v
+        # The visibility rule again: the pool may be up to FEED_POOL_SECONDS old.
         for v in with_viewer_flags(
-            Video.objects.filter(id__in=[r.video_id for r in window]), viewer
+            visible_published_videos(viewer).filter(id__in=[r.video_id for r in window]), viewer
         )
     }
     items = [
@@ -236,7 +365,7 @@ def feed_page(*, viewer: User, cursor: str | None = None, page_size: int = 10) -
         for r in window
         if r.video_id in by_id
     ]
-    more = position.offset + page_size < len(ranked)
+    more = position.offset + page_size < total
     next_cursor = Cursor(position.offset + page_size, position.snapshot).encode() if more else None
     remaining = None
     if allowance is not None:

@@ -49,6 +49,12 @@ def _bump(video_id: int, **deltas: int | float) -> None:
             VideoStats.objects.filter(video_id=video_id).update(**updates)
 
 
+def remix_count_add(parent_id: int, delta: int) -> None:
+    """Registered with videos (feed/apps.py): a remix of `parent_id` was published (+1) or
+    stopped being published (-1)."""
+    _bump(parent_id, remixes=delta)
+
+
 def _check_interaction(viewer: User, video: Video) -> None:
     if is_blocked_between(viewer, video.owner):
         raise PermissionDenied("You can't interact with this account.", code="blocked")
@@ -192,6 +198,15 @@ def preference_set(*, viewer: User, text: str) -> FeedPreference:
 
 def see_less(*, viewer: User, video: Video) -> None:
     SeeLess.objects.get_or_create(user=viewer, video=video)
+    # Steering compares candidates with this video's prompt: make sure its vector exists.
+    if not VideoStats.objects.filter(video=video, embedding__isnull=False).exists():
+        vector = embeddings.to_bytes(embeddings.embed([video.prompt])[0])
+        VideoStats.objects.bulk_create(
+            [VideoStats(video=video, embedding=vector)],
+            update_conflicts=True,
+            unique_fields=["video"],
+            update_fields=["embedding"],
+        )
 
 
 def feed_served_record(*, viewer: User, count: int, allowance: int) -> int:

@@ -20,6 +20,7 @@ from gen_engine.types import (
     ASPECTS,
     DURATIONS,
     RESOLUTIONS,
+    DiffusionSettings,
     GenerationCancelled,
     GenerationError,
     GenerationSpec,
@@ -43,6 +44,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--style", help="override the director's style, e.g. anime, noir")
     parser.add_argument("--camera", help="override the director's camera, e.g. 'dolly in'")
     parser.add_argument("--handle", default="", help="the creator's handle, named in the C2PA data")
+    parser.add_argument("--model-dir", type=Path,
+                        help="a diffusers checkpoint folder (Wan, LTX-Video, CogVideoX): run the "
+                             "diffusers backend over the physics render")  # fmt: skip
+    parser.add_argument("--quality", choices=("final", "draft"), default="final",
+                        help="with --model-dir: draft adds a step cache")  # fmt: skip
+    parser.add_argument("--mode", choices=("auto", "video", "text", "image"), default="auto",
+                        help="with --model-dir: what the model starts from")  # fmt: skip
+    parser.add_argument("--strength", type=float, default=0.7,
+                        help="with --model-dir: how far it may move from the render")  # fmt: skip
     parser.add_argument("--plan-only", action="store_true",
                         help="print the scene plan as JSON and render nothing")  # fmt: skip
     parser.add_argument("--json", action="store_true",
@@ -58,6 +68,16 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
         parser.error("-o/--output is required unless --plan-only is given")
     if args.seed < 0:
         parser.error("--seed must be 0 or more")
+    if not 0.0 < args.strength <= 1.0:
+        parser.error("--strength must be in (0, 1]")
+    diffusion = None
+    if args.model_dir is not None:
+        diffusion = DiffusionSettings(
+            model_dir=str(args.model_dir),
+            quality=args.quality,
+            mode=args.mode,
+            strength=args.strength,
+        )
     spec = GenerationSpec(
         prompt=args.prompt,
         duration=args.duration,
@@ -67,6 +87,8 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
         style=args.style,
         camera=args.camera,
         creator_handle=args.handle,
+        backend="diffusers" if diffusion is not None else "default",
+        diffusion=diffusion,
     )
     try:
         if args.plan_only:

@@ -118,6 +118,35 @@ class RemixOf:
     parent_video_id: str | None = None
 
 
+Quality = Literal["final", "draft"]
+DiffusionMode = Literal["auto", "text", "video", "image"]
+MemoryStrategy = Literal["auto", "resident", "model_offload", "group_offload"]
+
+
+@dataclass(frozen=True)
+class DiffusionSettings:
+    """How the `diffusers` backend runs: set by the operator (the site's settings), not by users.
+
+    mode "auto" refines the physics render (video-to-video, so motion and sound stay in sync with
+    the simulated events), or starts from the cameo's face where the checkpoint only does
+    image-to-video. `strength` is how far the model may move away from the render (0..1).
+    `steps`/`guidance` of None take the family's defaults. `working_size` and `window_frames`
+    override the family's published size and clip length (tests use tiny values).
+    """
+
+    model_dir: str
+    mode: DiffusionMode = "auto"
+    quality: Quality = "final"
+    strength: float = 0.7
+    steps: int | None = None
+    guidance: float | None = None
+    memory: MemoryStrategy = "auto"
+    compile: bool = False
+    device: str = "auto"  # "auto": CUDA when present, else CPU
+    working_size: tuple[int, int] | None = None  # (width, height)
+    window_frames: int | None = None
+
+
 @dataclass(frozen=True)
 class GenerationSpec:
     prompt: str
@@ -133,7 +162,8 @@ class GenerationSpec:
     creator_handle: str = ""
     video_id: str = ""  # the site's public id, named in the C2PA manifest
     watermark_id: int = 0  # 48-bit number carried by the invisible watermark (0..2**48-1)
-    backend: str = "default"
+    backend: str = "default"  # "default" (runs anywhere) or "diffusers" (a local checkpoint)
+    diffusion: DiffusionSettings | None = None  # required when backend == "diffusers"
 
     @property
     def size(self) -> tuple[int, int]:

@@ -48,15 +48,27 @@ def account_standing(user: User) -> AccountStanding | None:
     return AccountStanding.objects.filter(user=user).first()
 
 
+def _standing_hides_account() -> models.Q:
+    return models.Q(banned=True) | models.Q(suspended_until__gt=timezone.now())
+
+
+def hidden_account_ids() -> QuerySet[AccountStanding, int]:
+    """Ids of accounts whose content others must not see: banned, or suspended right now.
+
+    A lazy values queryset, so `videos.exclude(owner_id__in=hidden_account_ids())` is one query
+    with a subquery and a lifted ban or an expired suspension shows the content again by itself
+    (nothing is written to the content rows).
+    """
+    return AccountStanding.objects.filter(_standing_hides_account()).values_list(
+        "user_id", flat=True
+    )
+
+
 def account_is_suspended(user: User) -> bool:
     """Banned, or suspended until a time still in the future."""
     if user is None or not getattr(user, "pk", None):
         return False
-    return (
-        AccountStanding.objects.filter(user=user)
-        .filter(models.Q(banned=True) | models.Q(suspended_until__gt=timezone.now()))
-        .exists()
-    )
+    return AccountStanding.objects.filter(user=user).filter(_standing_hides_account()).exists()
 
 
 def case_queue() -> QuerySet[Case]:

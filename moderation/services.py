@@ -141,15 +141,18 @@ def _is_video(target: models.Model) -> bool:
 def _video_set_status(video: Any, status: str) -> None:
     """Move a video through videos' state machine; restoring from "removed" after an overturned
     appeal is the one move the machine does not list, so moderation makes it directly."""
+    from videos.services.remix import remix_published_changed
     from videos.services.state import video_can_move, video_move
 
     if video.status == status:
         return
+    was_published = video.status == "published"
     if video_can_move(video.status, status):
         video_move(video, status)
     else:
         video.status = status
     video.save(update_fields=["status"])
+    remix_published_changed(video=video, was_published=was_published)  # the parent's count
 
 
 def _content_remove(target: models.Model, action: ModerationAction) -> dict[str, Any]:

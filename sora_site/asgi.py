@@ -18,7 +18,9 @@ from sora_site.tasks import import_all_actors  # noqa: E402
 import_all_actors()
 if settings.INPROCESS_WORKER:
     from sora_site.broker import start_inprocess_worker
+    from sora_site.engine_check import require_engine_ready
 
+    require_engine_ready()
     start_inprocess_worker(settings.DRAMATIQ_WORKER_THREADS)
 
 application = ProtocolTypeRouter(

@@ -13,6 +13,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -320,8 +321,34 @@ LOGGING = {
 }
 
 # --- Generation ---------------------------------------------------------------------------------
+# "default" runs anywhere; "diffusers" runs a local diffusers checkpoint (Wan, LTX-Video,
+# CogVideoX) on a GPU worker, on the generation-gpu queue. See README "GPU checkpoints".
 GEN_ENGINE_BACKEND = env.str("GEN_ENGINE_BACKEND", default="default")
+if GEN_ENGINE_BACKEND not in ("default", "diffusers"):
+    raise ImproperlyConfigured(
+        f"GEN_ENGINE_BACKEND={GEN_ENGINE_BACKEND!r}: expected 'default' or 'diffusers'."
+    )
 GEN_ENGINE_MODEL_DIR = env.str("GEN_ENGINE_MODEL_DIR", default="")
+GEN_ENGINE_QUALITY = env.str("GEN_ENGINE_QUALITY", default="final")  # or "draft": step cache
+GEN_ENGINE_MODE = env.str("GEN_ENGINE_MODE", default="auto")  # auto, video, text, image
+GEN_ENGINE_STRENGTH = env.float("GEN_ENGINE_STRENGTH", default=0.7)  # video-to-video, 0..1
+GEN_ENGINE_STEPS = env.int("GEN_ENGINE_STEPS", default=0)  # 0: the family's default
+GEN_ENGINE_COMPILE = env.bool("GEN_ENGINE_COMPILE", default=True)  # regional torch.compile
+GEN_ENGINE_MEMORY = env.str("GEN_ENGINE_MEMORY", default="auto")  # resident, model/group_offload
+GEN_ENGINE_DEVICE = env.str("GEN_ENGINE_DEVICE", default="auto")  # "cpu" only for tiny models
+for _name, _value, _allowed in (
+    ("GEN_ENGINE_QUALITY", GEN_ENGINE_QUALITY, ("final", "draft")),
+    ("GEN_ENGINE_MODE", GEN_ENGINE_MODE, ("auto", "video", "text", "image")),
+    (
+        "GEN_ENGINE_MEMORY",
+        GEN_ENGINE_MEMORY,
+        ("auto", "resident", "model_offload", "group_offload"),
+    ),
+):
+    if _value not in _allowed:
+        raise ImproperlyConfigured(f"{_name}={_value!r}: expected one of {', '.join(_allowed)}.")
+if not 0.0 < GEN_ENGINE_STRENGTH <= 1.0:
+    raise ImproperlyConfigured("GEN_ENGINE_STRENGTH must be in (0, 1].")
 
 # --- Provenance: C2PA signing keys and the invisible watermark key ------------------------------
 # In production all four are required (sora_site/provenance.py refuses to sign without them); in
@@ -346,6 +373,8 @@ GENERATION_SECONDS_PER_VIDEO_SECOND = env.float("GENERATION_SECONDS_PER_VIDEO_SE
 # --- Feed ------------------------------
 FEED_TEEN_DAILY_CAP = env.int("FEED_TEEN_DAILY_CAP", default=60)
 FEED_PAGE_SIZE = env.int("FEED_PAGE_SIZE", default=8)
+# How long the feed's shared pool of suggestion candidates is reused (see feed/selectors.py).
+FEED_POOL_SECONDS = env.int("FEED_POOL_SECONDS", default=30)
 FEED_CREATE_CARD_EVERY = env.int("FEED_CREATE_CARD_EVERY", default=6)
 FEED_BREAK_AFTER_VIDEOS = env.int("FEED_BREAK_AFTER_VIDEOS", default=25)
 FEED_COMMENTS_PER_MINUTE = env.int("FEED_COMMENTS_PER_MINUTE", default=5)

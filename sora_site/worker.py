@@ -7,6 +7,8 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sora_site.settings")
 django.setup()
 
+from sora_site.engine_check import require_engine_ready  # noqa: E402
 from sora_site.tasks import import_all_actors  # noqa: E402
 
+require_engine_ready()  # a GPU worker without CUDA or its checkpoint refuses to start
 import_all_actors()

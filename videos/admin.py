@@ -1,8 +1,11 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from videos.models import GenerationJob, Video
+from videos.services import videos_adult_only_set
 
 
 class GenerationJobInline(admin.StackedInline):
@@ -33,13 +36,40 @@ class GenerationJobInline(admin.StackedInline):
 
 @admin.register(Video)
 class VideoAdmin(admin.ModelAdmin):
-    list_display = ["public_id", "owner", "status", "visibility", "duration", "created_at"]
-    list_filter = ["status", "visibility"]
+    list_display = [
+        "public_id",
+        "owner",
+        "status",
+        "visibility",
+        "adult_only",
+        "duration",
+        "created_at",
+    ]
+    list_filter = ["status", "visibility", "adult_only"]
+    actions = ["mark_adult_only", "clear_adult_only"]
     search_fields = ["public_id", "prompt", "caption", "owner__handle"]
     raw_id_fields = ["owner", "parent", "root"]
     readonly_fields = ["public_id", "watermark_id", "plan", "video_file", "poster_file"]
     inlines = [GenerationJobInline]
     list_select_related = ["owner"]
+
+    @admin.action(description="Mark as adult-only (hidden from teens)", permissions=["change"])
+    def mark_adult_only(self, request: HttpRequest, queryset: QuerySet[Video]) -> None:
+        self._adult_only_set(request, queryset, adult_only=True)
+
+    @admin.action(description="Clear the adult-only mark", permissions=["change"])
+    def clear_adult_only(self, request: HttpRequest, queryset: QuerySet[Video]) -> None:
+        self._adult_only_set(request, queryset, adult_only=False)
+
+    def _adult_only_set(
+        self, request: HttpRequest, queryset: QuerySet[Video], *, adult_only: bool
+    ) -> None:
+        changed = videos_adult_only_set(
+            moderator=request.user,  # type: ignore[arg-type]
+            video_ids=list(queryset.values_list("pk", flat=True)),
+            adult_only=adult_only,
+        )
+        self.message_user(request, f"{changed} video(s) changed.", messages.SUCCESS)
 
 
 @admin.register(GenerationJob)

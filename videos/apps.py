@@ -6,9 +6,10 @@ class VideosConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.services import register_user_data_exporter, register_user_media_collector
-        from cameos.services import register_video_resolver
+        from cameos.services import register_video_deleter, register_video_resolver
         from videos import hooks
 
         register_user_media_collector(hooks.user_media)
         register_user_data_exporter("videos", hooks.user_videos_export)
         register_video_resolver(hooks.appearance_cards)
+        register_video_deleter(hooks.appearance_video_delete)

@@ -22,7 +22,7 @@ from django.core.files.storage import default_storage
 
 from cameos.engine import cameo_engine_ref
 from cameos.models import Cameo
-from gen_engine.types import GenerationSpec, RemixOf, ScenePlan
+from gen_engine.types import DiffusionSettings, GenerationSpec, RemixOf, ScenePlan
 from videos.models import Video
 
 ENV_CALLABLE = "FRAMECAST_ENGINE_CALLABLE"
@@ -58,6 +58,21 @@ def spec_for(video: Video, work_dir: str | None = None) -> GenerationSpec:
         video_id=video.public_id,
         watermark_id=video.watermark_id,
         backend=settings.GEN_ENGINE_BACKEND,
+        diffusion=diffusion_settings() if settings.GEN_ENGINE_BACKEND == "diffusers" else None,
+    )
+
+
+def diffusion_settings() -> DiffusionSettings:
+    """The operator's diffusers-backend settings (README "GPU checkpoints")."""
+    return DiffusionSettings(
+        model_dir=settings.GEN_ENGINE_MODEL_DIR,
+        mode=settings.GEN_ENGINE_MODE,
+        quality=settings.GEN_ENGINE_QUALITY,
+        strength=settings.GEN_ENGINE_STRENGTH,
+        steps=settings.GEN_ENGINE_STEPS or None,
+        memory=settings.GEN_ENGINE_MEMORY,
+        compile=settings.GEN_ENGINE_COMPILE,
+        device=settings.GEN_ENGINE_DEVICE,
     )
 
 

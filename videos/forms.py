@@ -1,13 +1,33 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django import forms
 
+from cameos.models import Cameo
+from cameos.permissions import MAX_CAMEOS_PER_VIDEO
 from videos import options
 from videos.models import Video
 
 
 def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
     return [(options.AUTO, "Auto (from the prompt)")] + [(v, v.capitalize()) for v in values]
+
+
+def cameo_label(cameo: Cameo, *, viewer_id: int | None) -> str:
+    if cameo.owner_id == viewer_id:
+        return f"{cameo.display_name} (yours)"
+    return f"{cameo.display_name} (@{cameo.owner.handle})"
+
+
+class CameoPickField(forms.TypedMultipleChoiceField):
+    """Checkboxes for the cameos the person may use. A posted id that is not in the list (access
+    revoked since the page loaded, a hand-made request) is still passed on: the generation
+    service then refuses it with the owner's reason instead of a bare "invalid choice"."""
+
+    def valid_value(self, value: Any) -> bool:
+        return str(value).isdigit() and len(str(value)) <= 18
 
 
 class CreateForm(forms.Form):
@@ -46,6 +66,35 @@ class CreateForm(forms.Form):
         max_value=options.MAX_SEED,
         help_text="Optional: the same prompt and seed make the same video.",
     )
+    cameos = CameoPickField(
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=f"Up to {MAX_CAMEOS_PER_VIDEO} in all, counting people you @mention in the "
+        "prompt.",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        cameo_choices: Iterable[Cameo] = (),
+        viewer_id: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        picker = self.fields["cameos"]
+        assert isinstance(picker, CameoPickField)
+        picker.choices = [
+            (cameo.pk, cameo_label(cameo, viewer_id=viewer_id)) for cameo in cameo_choices
+        ]
+
+    def clean_cameos(self) -> list[int]:
+        picked = list(dict.fromkeys(self.cleaned_data.get("cameos") or []))
+        if len(picked) > MAX_CAMEOS_PER_VIDEO:
+            raise forms.ValidationError(
+                f"Pick at most {MAX_CAMEOS_PER_VIDEO} cameos.", code="too_many_cameos"
+            )
+        return picked
 
 
 class PublishForm(forms.Form):
@@ -57,3 +106,5 @@ class PublishForm(forms.Form):
         initial=Video.Visibility.PUBLIC,
         widget=forms.RadioSelect,
     )
+    adult_only = forms.BooleanField(required=False)
+    allow_remix = forms.BooleanField(required=False)  # the form's checkbox starts as the draft's

@@ -5,11 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import User
-from cameos.services import VideoCard
+from cameos.services import DeletedVideo, VideoCard
+from sora_site.core.errors import Conflict, NotFound
 from videos.models import Video
+from videos.services.publishing import video_delete_draft, video_unpublish
+
+# Videos moderators hold for review or have removed: the case stays theirs, the cameo owner
+# reports instead of deleting.
+MODERATORS_HOLD = (Video.Status.IN_REVIEW, Video.Status.REMOVED)
 
 
 def user_media(user: User) -> list[str]:
@@ -59,5 +66,30 @@ def appearance_cards(video_ids: Sequence[int]) -> dict[int, VideoCard]:
             status=video.get_status_display(),
             poster_url=reverse("videos:media_poster", args=[video.public_id]) if ready else "",
             watch_url=reverse("videos:video", args=[video.public_id]) if ready else "",
+            can_delete=video.status not in MODERATORS_HOLD,
         )
     return cards
+
+
+def appearance_video_delete(video_id: int) -> DeletedVideo:
+    """A cameo owner deletes a video their likeness is in (cameos checked the ledger first).
+    The videos app's own services do it as the video's creator: a published video is
+    unpublished first, in the same transaction, then deleted with its job and files. Videos
+    that moderators hold or removed stay with them (the cameo owner can report them)."""
+    video = Video.objects.select_related("owner").filter(pk=video_id).first()
+    if video is None:
+        raise NotFound("No such video.")
+    if video.status == Video.Status.IN_REVIEW:
+        raise Conflict(
+            "Moderators are reviewing this video and nobody can see it meanwhile. Report it to "
+            "tell them it uses your cameo.",
+            code="with_moderators",
+        )
+    if video.status == Video.Status.REMOVED:
+        raise Conflict("Moderators have already removed this video.", code="with_moderators")
+    creator = video.owner
+    with transaction.atomic():
+        if video.status == Video.Status.PUBLISHED:
+            video_unpublish(user=creator, public_id=video.public_id)
+        video_delete_draft(user=creator, public_id=video.public_id)
+    return DeletedVideo(public_id=video.public_id, title=(video.caption or video.prompt)[:80])

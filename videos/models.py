@@ -71,6 +71,9 @@ class Video(models.Model):
     length_seconds = models.FloatField(default=0.0, help_text="Measured length of the file.")
 
     allow_remix = models.BooleanField(default=True)
+    # Marked by the owner at publish or by a moderator: never shown to teens (nor to signed-out
+    # visitors, whose age is unknown).
+    adult_only = models.BooleanField(default=False)
     # Cameos (cameos.Cameo ids) whose likeness this video uses; consent is re-checked by id when
     # the job runs and at publish, so a revoked or deleted cameo stops the video there.
     cameo_ids = models.JSONField(default=list, blank=True)

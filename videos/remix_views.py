@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sora_site.core.errors import ApplicationError, NotFound
 from videos import selectors
-from videos.lineage import lineage_for
-from videos.services.remix import inherited_cameos, remix_parent, remix_request
+from videos.lineage import LineageNode, lineage_for
+from videos.services.remix import (
+    inherited_cameos,
+    remix_parent,
+    remix_request,
+    video_set_allow_remix,
+)
 
 
 @login_required
@@ -45,6 +54,25 @@ def remix(request: HttpRequest, public_id: str) -> HttpResponse:
     return render(request, "videos/remix.html", context)
 
 
+@login_required
+@require_POST
+def remix_setting(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The owner's "Allow remixes" checkbox (an unchecked box is not posted: off)."""
+    allow = request.POST.get("allow_remix") == "1"
+    try:
+        video = video_set_allow_remix(
+            user=request.user,  # type: ignore[arg-type]
+            public_id=public_id,
+            allow_remix=allow,
+        )
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+    messages.success(request, "Remixes allowed." if allow else "Remixes turned off.")
+    if video.is_published:
+        return redirect("videos:video", public_id=video.public_id)
+    return redirect(f"{reverse('videos:drafts')}#draft-{video.public_id}")
+
+
 @require_GET
 def lineage(request: HttpRequest, public_id: str) -> HttpResponse:
     viewer_id = request.user.pk if request.user.is_authenticated else None
@@ -57,4 +85,49 @@ def lineage(request: HttpRequest, public_id: str) -> HttpResponse:
     except ValueError:
         page = 1
     tree = lineage_for(video=video, viewer_id=viewer_id, page=page)
-    return render(request, "videos/lineage.html", {"tree": tree, "video": video})
+    href = _video_href()
+    context = {
+        "tree": tree,
+        "video": video,
+        "ancestors": [_row(node, href) for node in tree.ancestors],
+        "descendants": [_row(node, href) for node in tree.descendants],
+    }
+    return render(request, "videos/lineage.html", context)
+
+
+TITLE_CHARS = 80
+
+
+@dataclass(frozen=True)
+class NodeRow:
+    """One line of the family tree as the page shows it; empty when unavailable."""
+
+    depth: int
+    available: bool
+    title: str = ""
+    handle: str = ""
+    href: str = ""
+
+
+def _video_href() -> Callable[[str], str]:
+    """A video page's URL from its public id with one reverse() per page: a deep tree shows
+    250 nodes, and as many reverse() and truncatechars calls cost more than its queries."""
+    marker = "publicid"
+    pattern = reverse("videos:video", args=[marker])
+    return lambda public_id: pattern.replace(marker, public_id, 1)
+
+
+def _row(node: LineageNode, href: Callable[[str], str]) -> NodeRow:
+    video = node.video
+    if video is None:
+        return NodeRow(depth=node.depth, available=False)
+    title = video.caption or video.prompt
+    if len(title) > TITLE_CHARS:
+        title = title[: TITLE_CHARS - 1].rstrip() + "…"
+    return NodeRow(
+        depth=node.depth,
+        available=True,
+        title=title,
+        handle=video.owner.handle,
+        href=href(video.public_id),
+    )

@@ -8,11 +8,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.social import Block, Follow
 from cameos.selectors import appearance_owner_ids
+from moderation.selectors import hidden_account_ids
 from sora_site.core.errors import NotFound
 from videos.models import GenerationJob, Video
 
@@ -109,21 +111,47 @@ def video_owned(*, user_id: int, public_id: str) -> Video:
     return video
 
 
+def adult_only_hidden(viewer: User | None) -> bool:
+    """Adult-only videos are hidden from teens, and from signed-out visitors (age unknown)."""
+    return viewer is None or not viewer.is_authenticated or viewer.is_teen
+
+
+def adult_only_hidden_for_id(viewer_id: int | None) -> bool:
+    viewer = None
+    if viewer_id is not None:
+        viewer = User.objects.only("birthdate").filter(pk=viewer_id).first()
+    return adult_only_hidden(viewer)
+
+
 def video_viewable(*, viewer_id: int | None, public_id: str) -> Video:
     """A video this viewer may watch: their own (any state but removed), or a published one.
 
     Followers-only videos are shown to the owner's followers; blocks hide a video both ways.
     """
-    video = Video.objects.select_related("owner").filter(public_id=public_id).first()
+    video = (
+        Video.objects.select_related("owner")
+        .filter(public_id=public_id)
+        # Read in the same query: is the creator banned or suspended right now?
+        .annotate(
+            owner_hidden=ExpressionWrapper(
+                Q(owner_id__in=hidden_account_ids()), output_field=BooleanField()
+            )
+        )
+        .first()
+    )
     if video is None or video.status == Video.Status.REMOVED:
         raise NotFound("No such video.")
     if viewer_id is not None and video.owner_id == viewer_id:
         return video
+    if video.owner_hidden:
+        raise NotFound("No such video.")  # a banned or suspended creator's content is hidden
     if video.status != Video.Status.PUBLISHED:
         # The owners of cameos in a draft may watch it: they co-own where they appear.
         if viewer_id is not None and viewer_id in appearance_owner_ids(video_pk=video.pk):
             return video
         raise NotFound("No such video.")
+    if video.adult_only and adult_only_hidden_for_id(viewer_id):
+        raise NotFound("No such video.")  # the same answer as a missing one: nothing leaks
     if (
         viewer_id is not None
         and Block.objects.filter(

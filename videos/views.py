@@ -7,8 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cameos import selectors as cameo_selectors
 from sora_site.core.errors import ApplicationError, NotFound
 from videos import selectors, services
 from videos.forms import CreateForm, PublishForm
@@ -23,13 +25,23 @@ FIELD_FOR_CODE = {
     "style": "style",
     "camera": "camera",
     "seed": "seed",
+    # Cameo problems about the picks themselves show by the picker; consent refusals (which
+    # may come from an @mention) show above the form, restrictions by the prompt.
+    "too_many_cameos": "cameos",
+    "invalid_cameo": "cameos",
+    "no_cameo": "cameos",
+    "cameo_restricted": "prompt",
 }
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
-    form = CreateForm(request.POST or None)
+    form = CreateForm(
+        request.POST or None,
+        cameo_choices=cameo_selectors.cameos_available_for(user=request.user),  # type: ignore[arg-type]
+        viewer_id=_uid(request),
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -44,6 +56,7 @@ def create(request: HttpRequest) -> HttpResponse:
                     style=data["style"],
                     camera=data["camera"],
                     seed=data["seed"],
+                    cameo_ids=data["cameos"],
                 )
             except ApplicationError as exc:
                 form.add_error(FIELD_FOR_CODE.get(exc.code), exc.detail)
@@ -75,6 +88,23 @@ def drafts(request: HttpRequest) -> HttpResponse:
         "per_second": f"{selectors.generation_seconds_per_video_second():.3f}",
     }
     return render(request, "videos/drafts.html", context)
+
+
+@login_required
+@require_GET
+@never_cache
+def draft_card(request: HttpRequest, public_id: str) -> HttpResponse:
+    """One draft's card, as the Drafts page renders it: the page fetches it when a job started
+    elsewhere (another tab, the API) reports progress. Only the owner's drafts; 404 otherwise."""
+    video = selectors.drafts_for_user(user_id=_uid(request)).filter(public_id=public_id).first()
+    if video is None:
+        raise Http404("No such draft.")
+    context = {
+        "video": video,
+        "show_publish": True,
+        "per_second": f"{selectors.generation_seconds_per_video_second():.3f}",
+    }
+    return render(request, "videos/_job_card.html", context)
 
 
 def _draft_action(request: HttpRequest, public_id: str, action: str) -> HttpResponse:
@@ -140,6 +170,8 @@ def draft_publish(request: HttpRequest, public_id: str) -> HttpResponse:
             public_id=public_id,
             caption=form.cleaned_data["caption"],
             visibility=form.cleaned_data["visibility"],
+            adult_only=form.cleaned_data["adult_only"],
+            allow_remix=form.cleaned_data["allow_remix"],
         )
     except NotFound as exc:
         raise Http404(exc.detail) from exc

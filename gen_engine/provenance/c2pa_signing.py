@@ -85,6 +85,9 @@ def build_manifest(spec: GenerationSpec, plan: ScenePlan | None, title: str) -> 
         generation.update(
             seed=plan.seed, style=plan.style, setting=plan.setting, camera=plan.camera
         )
+    if spec.diffusion is not None:  # which checkpoint made the pixels (its folder's name)
+        generation["model"] = Path(spec.diffusion.model_dir).name
+        generation["quality"] = spec.diffusion.quality
     if spec.remix_of is not None:
         generation["remix_of"] = spec.remix_of.parent_video_id or ""
     return {
@@ -204,6 +207,7 @@ def _summarise(manifest: dict[str, Any]) -> dict[str, Any]:
         "creator_handle": generation.get("creator_handle"),
         "engine_version": generation.get("engine_version"),
         "backend": generation.get("backend"),
+        "model": generation.get("model"),
         "watermark_id": generation.get("watermark_id"),
         "remix_of": generation.get("remix_of"),
     }

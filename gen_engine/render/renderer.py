@@ -22,6 +22,9 @@ from gen_engine.render.weather import Particles
 from gen_engine.types import GenerationSpec, ScenePlan, Simulation
 
 BATCH = 16
+# On a GPU each batch costs Python time to launch its small kernels; larger batches amortise it
+# (bench/render.py on an H200: see docs/PERFORMANCE.md). FRAMECAST_RENDER_BATCH overrides.
+CUDA_BATCH = 120
 PIXEL_BLOCK = 6  # the pixel style renders at 1/6 size and scales up with hard edges
 FACE_TEXTURE = 96
 
@@ -68,6 +71,8 @@ class Renderer:
         self.camera = camera_path(camera_of(plan, spec), sim.frame_count, sim.world_width, self.w,
                                   plan.seed)  # fmt: skip
         self.seed = plan.seed & 0xFFFFFFFF
+        default_batch = BATCH if self.device.type == "cpu" else CUDA_BATCH
+        self.batch = int(os.environ.get("FRAMECAST_RENDER_BATCH", "0") or 0) or default_batch
         fog = self.weather == "fog"
         self.ink = Ink(self.style, self.light, self.weather, 0.25 if fog else 0.0, self.device,
                        self.w / 720)  # fmt: skip
@@ -176,13 +181,13 @@ class Renderer:
         out = np.empty((max(stop - start, 0), self.out_h, self.out_w, 3), np.uint8)
         direct = self.device.type == "cpu" and self.upscale is None
         with torch.inference_mode():
-            for first in range(start, stop, BATCH):
-                last = min(first + BATCH, stop)
-                chunk = out[first - start : last - start]
+            for first in range(start, stop, self.batch):
+                last = min(first + self.batch, stop)
+                chunk = torch.from_numpy(out[first - start : last - start])
                 if direct:  # draw straight into the returned array: no copy
-                    self._batch(first, last, torch.from_numpy(chunk))
-                else:
-                    chunk[:] = self._batch(first, last, None).cpu().numpy()
+                    self._batch(first, last, chunk)
+                else:  # one device-to-host copy straight into the returned array
+                    chunk.copy_(self._batch(first, last, None))
         return out
 
     def _batch(self, first: int, last: int, target: torch.Tensor | None) -> torch.Tensor:

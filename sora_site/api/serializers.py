@@ -82,6 +82,7 @@ class VideoSerializer(serializers.Serializer):
     height = serializers.IntegerField()
     length_seconds = serializers.FloatField()
     allow_remix = serializers.BooleanField()
+    adult_only = serializers.BooleanField(help_text="Hidden from teens and signed-out visitors.")
     created_at = serializers.DateTimeField()
     published_at = serializers.DateTimeField(allow_null=True)
     links = serializers.SerializerMethodField()
@@ -120,6 +121,19 @@ class PublishSerializer(serializers.Serializer):
     visibility = serializers.ChoiceField(
         choices=Video.Visibility.choices, required=False, default=Video.Visibility.PUBLIC
     )
+    adult_only = serializers.BooleanField(
+        required=False, default=False, help_text="Hide it from teens and signed-out visitors."
+    )
+    allow_remix = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Let others remix it; left out, the draft's setting stays (off for teens).",
+    )
+
+
+class VideoSettingsSerializer(serializers.Serializer):
+    allow_remix = serializers.BooleanField(help_text="Let others remix this video.")
 
 
 class GenerationCreateSerializer(serializers.Serializer):

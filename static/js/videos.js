@@ -45,9 +45,54 @@
 
   function show(el, visible) { if (el) { el.hidden = !visible; } }
 
+  // --- Drafts page: cards for jobs started elsewhere ---------------------------------------
+  // A job started in another tab (or through the API) has no card here yet: fetch the card the
+  // server renders for it, put it at the top, then apply the newest event that arrived meanwhile.
+  var draftList = document.querySelector(".jobs-live.drafts[data-card-url]");
+  var DRAFT_STATUSES = ["draft_generating", "draft_ready", "draft_failed"];
+  var cardFetches = {};  // video id -> newest event while its card is being fetched
+  var noCard = {};  // video ids the server has no draft card for (published, deleted)
+
+  function fetchCard(ev) {
+    if (!draftList || noCard[ev.video] || DRAFT_STATUSES.indexOf(ev.video_status) < 0) { return; }
+    if (Object.prototype.hasOwnProperty.call(cardFetches, ev.video)) {
+      cardFetches[ev.video] = ev;
+      return;
+    }
+    cardFetches[ev.video] = ev;
+    var url = draftList.getAttribute("data-card-url").replace("__video__", encodeURIComponent(ev.video));
+    // "manual": a signed-out session gets a redirect to the login page, never a card.
+    fetch(url, { credentials: "same-origin", redirect: "manual", headers: { "Accept": "text/html" } })
+      .then(function (response) {
+        // 404: not (or no longer) one of this person's drafts - do not ask again. Anything
+        // else (a network error, a restart) may be retried by the next event.
+        if (response.status === 404) { noCard[ev.video] = true; }
+        if (!response.ok) { throw new Error("no card"); }
+        return response.text();
+      })
+      .then(function (html) {
+        var holder = document.createElement("template");
+        holder.innerHTML = html.trim();
+        var card = holder.content.querySelector("[data-video]");
+        if (!card || card.getAttribute("data-video") !== ev.video) {
+          noCard[ev.video] = true;
+          throw new Error("not a card");
+        }
+        if (!document.querySelector('[data-video="' + ev.video + '"]')) {
+          var empty = draftList.querySelector('[data-role="no-drafts"]');
+          if (empty) { empty.remove(); }
+          draftList.insertBefore(card, draftList.firstChild);
+        }
+        var latest = cardFetches[ev.video];
+        delete cardFetches[ev.video];
+        applyEvent(latest);
+      })
+      .catch(function () { delete cardFetches[ev.video]; });
+  }
+
   function applyEvent(ev) {
     var card = document.querySelector('[data-video="' + ev.video + '"]');
-    if (!card) { return; }
+    if (!card) { fetchCard(ev); return; }
     var active = ev.status === "queued" || ev.status === "running";
     var ready = ev.status === "succeeded" && ev.video_status === "draft_ready";
     var percent = Math.round((ev.progress || 0) * 100);

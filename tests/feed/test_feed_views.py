@@ -165,3 +165,31 @@ def test_profile_shows_counts_and_published_videos_only(
         body = client.get(f"/@{person.handle}").content.decode()
     assert all(v.public_id in body for v in shown) and draft.public_id not in body
     assert "0</strong> followers" in body
+
+
+@pytest.mark.parametrize("path", ["/feed/", "/api/v1/feed"])
+def test_feed_queries_stay_few_for_a_steering_teen(path: str) -> None:
+    """The heaviest steady case: a teen (daily cap read and written) who tuned the feed and
+    said "see less" (embeddings read), following someone and blocked by someone."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.social import follow_create
+    from feed import services
+    from tests.api.conftest import client_for
+    from tests.factories import TeenFactory
+
+    teen, friend = TeenFactory(), UserFactory()
+    follow_create(follower=teen, followee=friend)
+    block_create(blocker=UserFactory(), blocked=teen)
+    videos = PublishedVideoFactory.create_batch(
+        4, owner=friend
+    ) + PublishedVideoFactory.create_batch(8)
+    services.preference_set(viewer=teen, text="more animals, less cars")
+    services.see_less(viewer=teen, video=videos[-1])
+    client = client_for(teen) if path.startswith("/api/") else _client(teen)
+    assert client.get(path).status_code == 200  # fills the pool, embeds the candidates once
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    assert len(queries) <= 10, "\n".join(q["sql"][:150] for q in queries)

@@ -45,6 +45,16 @@ def test_diversity_caps_suggestions_per_creator_per_page() -> None:
     assert sorted(r.video_id for r in paged) == [1, 2, 3, 4, 5, 9]  # deferred, never dropped
 
 
+def test_diversity_with_a_limit_settles_the_same_first_places() -> None:
+    ranked = ranking.rank(
+        [_c(i, 10 + i % 3, likes=200 - i) for i in range(1, 40)], ranking.Steering()
+    )
+    whole = ranking.diversify(ranked, page_size=4)
+    limited = ranking.diversify(ranked, page_size=4, limit=8)
+    assert 8 <= len(limited) < len(whole)
+    assert limited == whole[: len(limited)]
+
+
 def test_steering_boosts_similar_and_demotes_see_less() -> None:
     cooking = np.array([1.0, 0.0], dtype=np.float32)
     pranks = np.array([0.0, 1.0], dtype=np.float32)

@@ -8,7 +8,7 @@ from django.db.models import Sum
 
 from accounts.models import User
 from accounts.social import Follow
-from feed.models import Like, VideoStats
+from feed.models import Like, VideoStats, ViewEvent
 from feed.seeding import seed_social
 from videos.models import Video
 
@@ -26,6 +26,10 @@ def test_seeding_makes_consistent_social_data() -> None:
     # Counters agree with the rows they count.
     assert VideoStats.objects.aggregate(n=Sum("likes"))["n"] == Like.objects.count()
     assert VideoStats.objects.count() == 80
+    # Whoever liked a video watched it; every prompt's embedding is stored for steering.
+    assert ViewEvent.objects.count() == Like.objects.count()
+    assert VideoStats.objects.aggregate(n=Sum("views"))["n"] == ViewEvent.objects.count()
+    assert not VideoStats.objects.filter(embedding__isnull=True).exists()
     assert set(Video.objects.values_list("video_file", flat=True)) == {"seed/a.mp4"}
     # Seeding again adds new people instead of colliding with the first batch.
     seed_social(users=5, videos=0, likes=0, clips=[])

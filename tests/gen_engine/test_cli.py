@@ -59,10 +59,22 @@ def test_generation_errors_exit_1_with_their_code(capsys: pytest.CaptureFixture[
     assert not Path("never.mp4").exists()
 
 
+def test_model_dir_runs_the_diffusers_backend_and_names_a_missing_checkpoint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "clip.mp4"
+    argv = ["a dog", "--duration", "5", "--resolution", "480", "-o", str(target)]
+    assert main([*argv, "--model-dir", str(tmp_path / "no-model")]) == 1
+    err = capsys.readouterr().err
+    assert "checkpoint_missing" in err and "no-model" in err
+    assert not target.exists()
+
+
 @pytest.mark.parametrize(
     "argv",
     [["a dog", "--duration", "7", "-o", "x.mp4"], ["a dog", "--aspect", "4:3", "-o", "x.mp4"],
-     ["a dog"], ["a dog", "--seed", "-3", "-o", "x.mp4"]],
+     ["a dog"], ["a dog", "--seed", "-3", "-o", "x.mp4"],
+     ["a dog", "--model-dir", "m", "--strength", "0", "-o", "x.mp4"]],
 )  # fmt: skip
 def test_bad_arguments_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as caught:

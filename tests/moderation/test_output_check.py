@@ -81,3 +81,17 @@ def test_output_gate_holds_a_prompt_that_needed_review(clips, video_factory):
     decision = gate.output_gate(video=video, video_path=str(clips["clean"]))
     assert decision.held
     assert Case.objects.get().opened_by == Case.OpenedBy.PROMPT_REVIEW
+
+
+def test_a_file_that_is_not_a_video_raises_instead_of_hanging(tmp_path):
+    """Decoding runs in a thread beside the detector: its error reaches the caller (the worker
+    then retries or fails the job) and the thread does not outlive the call."""
+    import threading
+
+    import av
+
+    broken = tmp_path / "broken.mp4"
+    broken.write_bytes(b"\x00\x00\x00\x18ftypmp42 this is not a video")
+    with pytest.raises(av.error.FFmpegError):
+        check_output(str(broken), [])
+    assert not [t for t in threading.enumerate() if t.name == "output-check-decode"]

@@ -284,7 +284,8 @@ def test_gpu_backend_selects_the_gpu_queue() -> None:
 
     env = {
         **os.environ,
-        "GEN_ENGINE_BACKEND": "wan",
+        "GEN_ENGINE_BACKEND": "diffusers",
+        "GEN_ENGINE_MODEL_DIR": "",
         "DJANGO_SETTINGS_MODULE": "sora_site.settings",
     }
     code = (

@@ -15,7 +15,9 @@ from videos.services.publishing import (
     video_delete_draft,
     video_publish,
     video_unpublish,
+    videos_adult_only_set,
 )
+from videos.services.remix import video_set_allow_remix
 from videos.services.state import job_can_move, job_move, video_can_move, video_move
 from videos.services.sweeper import SweepReport, jobs_sweep, orphan_files_delete
 from videos.services.worker import (
@@ -58,5 +60,7 @@ __all__ = [
     "video_delete_draft",
     "video_move",
     "video_publish",
+    "video_set_allow_remix",
     "video_unpublish",
+    "videos_adult_only_set",
 ]

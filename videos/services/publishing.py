@@ -14,6 +14,7 @@ from cameos.services import appearance_forget
 from sora_site.core.errors import Conflict, NotFound, ValidationFailed
 from videos.models import GenerationJob, Video
 from videos.services.generation import moderation_gate
+from videos.services.remix import remix_published_changed
 from videos.services.state import video_move
 from videos.webhooks import webhook_after_commit
 
@@ -29,7 +30,15 @@ def _owned_video_locked(*, user: User, public_id: str) -> Video:
     return video
 
 
-def video_publish(*, user: User, public_id: str, caption: str, visibility: str) -> Video:
+def video_publish(
+    *,
+    user: User,
+    public_id: str,
+    caption: str,
+    visibility: str,
+    adult_only: bool = False,
+    allow_remix: bool | None = None,  # None: keep the draft's setting
+) -> Video:
     caption = (caption or "").strip()
     if len(caption) > MAX_CAPTION_CHARS:
         raise ValidationFailed(
@@ -48,8 +57,21 @@ def video_publish(*, user: User, public_id: str, caption: str, visibility: str) 
         video_move(video, Video.Status.PUBLISHED)
         video.caption = caption
         video.visibility = visibility
+        video.adult_only = adult_only  # hidden from teens and signed-out visitors
         video.published_at = timezone.now()
-        video.save(update_fields=["status", "caption", "visibility", "published_at"])
+        if allow_remix is not None:
+            video.allow_remix = allow_remix
+        video.save(
+            update_fields=[
+                "status",
+                "caption",
+                "visibility",
+                "adult_only",
+                "allow_remix",
+                "published_at",
+            ]
+        )
+        remix_published_changed(video=video, was_published=False)
         webhook_after_commit(
             "video.published",
             user=user,
@@ -57,6 +79,20 @@ def video_publish(*, user: User, public_id: str, caption: str, visibility: str) 
         )
     logger.info("video.published", extra={"video": video.public_id, "user": user.pk})
     return video
+
+
+def videos_adult_only_set(*, moderator: User, video_ids: list[int], adult_only: bool) -> int:
+    """A moderator marks (or clears) videos as adult-only; returns how many changed."""
+    changed = (
+        Video.objects.filter(pk__in=video_ids)
+        .exclude(adult_only=adult_only)
+        .update(adult_only=adult_only)
+    )
+    logger.info(
+        "video.adult_only.set",
+        extra={"videos": video_ids, "adult_only": adult_only, "moderator": moderator.pk},
+    )
+    return changed
 
 
 def video_unpublish(*, user: User, public_id: str) -> Video:
@@ -67,6 +103,7 @@ def video_unpublish(*, user: User, public_id: str) -> Video:
         video_move(video, Video.Status.DRAFT_READY)
         video.published_at = None
         video.save(update_fields=["status", "published_at"])
+        remix_published_changed(video=video, was_published=True)
     return video
 
 

@@ -1,21 +1,76 @@
 """Remix: a new draft from a parent's plan and an edit in plain words, with consent and policy
-checked again for the remixer - inherited cameos included."""
+checked again for the remixer - inherited cameos included.
+
+The parent's remix counter (`feed.models.VideoStats.remixes`: the remixes people can see, i.e.
+published ones) lives in the feed, which videos may not import. The feed registers a listener
+with `register_remix_count_listener(fn)` from its AppConfig.ready(); every service that moves a
+remix into or out of "published" calls `remix_published_changed`, inside its transaction.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+
+from django.db import transaction
 
 from accounts.models import User
 from cameos.models import Cameo
 from cameos.permissions import UseDecision, cameo_can_use, cameos_resolve_for_prompt
-from sora_site.core.errors import Conflict, PermissionDenied, ValidationFailed
+from sora_site.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from videos.models import GenerationJob, Video
 from videos.selectors import video_viewable
 from videos.services.generation import GenerationOptions, draft_create, moderation_gate
 
+logger = logging.getLogger(__name__)
+
 MAX_EDIT_CHARS = 500
 REMIXABLE = (Video.Status.PUBLISHED, Video.Status.DRAFT_READY)
+
+# fn(parent video id, +1 or -1): a remix of that video was published, or stopped being so.
+RemixCountListener = Callable[[int, int], None]
+_remix_count_listeners: list[RemixCountListener] = []
+
+
+def register_remix_count_listener(fn: RemixCountListener) -> RemixCountListener:
+    """Idempotent; call it from an AppConfig.ready()."""
+    if fn not in _remix_count_listeners:
+        _remix_count_listeners.append(fn)
+    return fn
+
+
+def video_set_allow_remix(*, user: User, public_id: str, allow_remix: bool) -> Video:
+    """The owner opens or closes a video to remixes (teens' videos start closed). Remixes made
+    before stay; a closed video refuses new ones."""
+    with transaction.atomic():
+        video = (
+            Video.objects.select_for_update()
+            .filter(owner_id=user.pk, public_id=public_id)
+            .exclude(status=Video.Status.REMOVED)
+            .first()
+        )
+        if video is None:
+            raise NotFound("No such video.")
+        if video.allow_remix != allow_remix:
+            video.allow_remix = allow_remix
+            video.save(update_fields=["allow_remix"])
+    logger.info(
+        "video.allow_remix.set",
+        extra={"video": public_id, "user": user.pk, "allow_remix": allow_remix},
+    )
+    return video
+
+
+def remix_published_changed(*, video: Video, was_published: bool) -> None:
+    """Call after changing `video.status`, in the same transaction (a rollback undoes the count
+    too): a remix that became published adds one to its parent's count, one that stopped being
+    published (unpublished, removed by moderation) takes one away."""
+    is_published = video.status == Video.Status.PUBLISHED
+    if video.parent_id is None or is_published == was_published:
+        return
+    for listener in _remix_count_listeners:
+        listener(video.parent_id, 1 if is_published else -1)
 
 
 @dataclass(frozen=True)

@@ -58,3 +58,5 @@ class Command(BaseCommand):
                 f"Seeded {report.users} users, {report.videos} videos, {report.likes} likes, "
                 f"{report.follows} follows in {report.seconds:.1f} s"
             )
+            steps = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in report.phases.items())
+            self.stdout.write(f"Steps: {steps}")

@@ -22,6 +22,7 @@ from sora_site.api.serializers import (
     LikeSerializer,
     PublishSerializer,
     VideoSerializer,
+    VideoSettingsSerializer,
 )
 from videos import selectors as video_selectors
 from videos import services as video_services
@@ -50,13 +51,33 @@ class VideoListView(ListAPIView):
 
 
 class VideoDetailView(APIView):
-    required_scopes = {"GET": scopes.VIDEOS_READ, "DELETE": scopes.VIDEOS_WRITE}
+    required_scopes = {
+        "GET": scopes.VIDEOS_READ,
+        "PATCH": scopes.VIDEOS_WRITE,
+        "DELETE": scopes.VIDEOS_WRITE,
+    }
 
     @extend_schema(
         responses=VideoSerializer, tags=["videos"], summary="A video: yours, or a published one"
     )
     def get(self, request: Request, public_id: str) -> Response:
         video = video_selectors.video_viewable(viewer_id=user_of(request).pk, public_id=public_id)
+        return Response(VideoSerializer(video, context={"request": request}).data)
+
+    @extend_schema(
+        request=VideoSettingsSerializer,
+        responses={200: VideoSerializer},
+        tags=["videos"],
+        summary="Change one of your videos' settings (allow remixes)",
+    )
+    def patch(self, request: Request, public_id: str) -> Response:
+        form = VideoSettingsSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        video = video_services.video_set_allow_remix(
+            user=user_of(request),
+            public_id=public_id,
+            allow_remix=form.validated_data["allow_remix"],
+        )
         return Response(VideoSerializer(video, context={"request": request}).data)
 
     @extend_schema(responses={204: None}, tags=["videos"], summary="Delete one of your drafts")
@@ -82,6 +103,8 @@ class VideoPublishView(APIView):
             public_id=public_id,
             caption=form.validated_data["caption"],
             visibility=form.validated_data["visibility"],
+            adult_only=form.validated_data["adult_only"],
+            allow_remix=form.validated_data["allow_remix"],
         )
         return Response(VideoSerializer(video, context={"request": request}).data)
 
