@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from dramatiq.brokers.stub import StubBroker
 
 from tests.cameos.media import make_clip
-from tests.videos.conftest import rebind_actors
+
+# The videos tests' in-memory broker: a request that commits queues a message, no engine runs.
+from tests.videos.conftest import stub_broker  # noqa: F401  (a fixture, used by name)
 
 
 @pytest.fixture(scope="session")
@@ -33,15 +33,3 @@ def challenge() -> dict:
 def _fast_passwords(settings) -> None:
     """The factories set passwords; PBKDF2 at full strength would dominate this suite's time."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def stub_broker() -> Iterator[StubBroker]:
-    """Generation actors bound to an in-memory broker: a request that commits queues a message
-    there and no engine runs (the videos tests' fixture of the same name)."""
-    broker = StubBroker()
-    broker.emit_after("process_boot")
-    restore = rebind_actors(broker)
-    yield broker
-    restore()
-    broker.close()
