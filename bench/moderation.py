@@ -9,16 +9,22 @@ makes here (10 s, 9:16, 720x1280, real motion - a static synthetic clip decodes 
 faster and under-counts), and the engine's own wall time on the same machine in the same run is
 the denominator of "share of a generation". Each output-check run clears the text cache, so the
 dialogue lines and the prompt (which the output gate checks again) are paid every time, as in a
-worker. "before" is the previous way, reproduced here: decode with deblocking, then NudeNet on
-each frame padded to a 320x320 square, one after the other; "after" is `check_output` as it is
-now. The two are interleaved run by run so a change of machine load hits both alike; wall and
-CPU (this process, all threads) are reported as medians.
+worker. Three ways, interleaved run by run so a change of machine load hits them alike; wall and
+CPU (this process, all threads) are reported as medians:
+- "square": the first way, reproduced here: decode with deblocking, then NudeNet on each frame
+  padded to a 320x320 square, one after the other;
+- "file": `check_output`, decoding the finished MP4 (what re-checks and engines without a frame
+  sampler still use);
+- "engine": what the worker does now: the measured generation ran with a `FrameCollector` as its
+  `frame_sampler`, and `check_output_frames` checks the frames it collected. Its share adds the
+  sampler's own time inside the generation (`timings["frame_sample"]`) to the check.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import os
 import resource
 import statistics
@@ -140,11 +146,19 @@ def _previous_check(path: str, lines: list[str], prompt: str) -> int:
     return len(sampled)
 
 
-def _current_check(path: str, lines: list[str], prompt: str) -> int:
+def _file_check(path: str, lines: list[str], prompt: str) -> int:
     from moderation import classifier, output_check
 
     decision = output_check.check_output(path, lines)
     classifier.check_prompt(prompt)  # the output gate checks the prompt again
+    return decision.frames_checked
+
+
+def _engine_frames_check(frames: list[Any], lines: list[str], prompt: str) -> int:
+    from moderation import classifier, output_check
+
+    decision = output_check.check_output_frames(frames, lines)
+    classifier.check_prompt(prompt)
     return decision.frames_checked
 
 
@@ -160,42 +174,66 @@ def _bench_output_check(args: argparse.Namespace) -> None:
         for name in ("warm", "clip"):
             (Path(folder) / name).mkdir()
         generate(GenerationSpec(prompt=prompt, duration=5), str(Path(folder) / "warm"))
+        collector = output_check.FrameCollector(fps=spec.fps)
         generation_s, generation_cpu, result = _measure(
-            lambda: generate(spec, str(Path(folder) / "clip"))
+            lambda: generate(spec, str(Path(folder) / "clip"), frame_sampler=collector)
         )
+        sampler_s = float(result.timings.get("frame_sample", 0.0))
+        frames = collector.covering(float(result.duration))
+        if frames is None:
+            raise SystemExit("the engine's frames do not cover the clip")
         path = result.video_path
-        runs: dict[str, list[tuple[float, float, int]]] = {"before": [], "after": []}
+        checks: dict[str, Callable[[], int]] = {
+            "square": lambda: _previous_check(path, lines, prompt),
+            "file": lambda: _file_check(path, lines, prompt),
+            "engine": lambda: _engine_frames_check(frames, lines, prompt),
+        }
+        runs: dict[str, list[tuple[float, float, int]]] = {label: [] for label in checks}
         parts: dict[str, list[tuple[float, float, Any]]] = {"decode": [], "detect": []}
         for _ in range(args.runs):
-            for label, check in (("before", _previous_check), ("after", _current_check)):
+            for label, check in checks.items():
                 classifier.embedding_scores.cache_clear()
-                runs[label].append(_measure(lambda check=check: check(path, lines, prompt)))
-            # The "after" check's two halves on their own, one after the other.
+                runs[label].append(_measure(check))
+            # The file check's two halves on their own, one after the other.
             parts["decode"].append(_measure(lambda: output_check.sample_frames(path)))
-            frames = [frame for _, frame in parts["decode"][-1][2]]
-            parts["detect"].append(
-                _measure(lambda frames=frames: output_check.detect_frames(frames))
-            )
+            decoded = [frame for _, frame in parts["decode"][-1][2]]
+            parts["detect"].append(_measure(functools.partial(output_check.detect_frames, decoded)))
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"\nload average at the end: {load:.1f}")
     print(
         f"\n| {args.seconds:.0f} s 720x1280 engine clip, median of {args.runs} | wall | CPU | "
         "share of the generation (wall) |\n| --- | --- | --- | --- |"
     )
-    print(f"| generation (engine, warm) | {generation_s:.2f} s | {generation_cpu:.2f} s | |")
+    print(
+        f"| generation (engine, warm, with the sampler) | {generation_s:.2f} s | "
+        f"{generation_cpu:.2f} s | |"
+    )
+    print(
+        f"| of which the frame sampler ({len(frames)} frames downscaled) | "
+        f"{sampler_s * 1000:.0f} ms | | {100 * sampler_s / generation_s:.1f}% |"
+    )
+    titles = {
+        "square": "first way (decode, square 320x320 input)",
+        "file": "decoding the MP4 (`check_output`)",
+        "engine": "engine frames (`check_output_frames`)",
+    }
     for label, rows in runs.items():
         wall = statistics.median(r[0] for r in rows)
         cpu = statistics.median(r[1] for r in rows)
+        extra = sampler_s if label == "engine" else 0.0
+        share = f"{100 * (wall + extra) / generation_s:.1f}%"
+        if extra:
+            share += f" (with the sampler's {extra * 1000:.0f} ms)"
         print(
-            f"| output check {label}: {rows[0][2]} frames + {len(lines)} dialogue lines + prompt "
-            f"| {wall * 1000:.0f} ms | {cpu * 1000:.0f} ms | {100 * wall / generation_s:.1f}% |"
+            f"| output check, {titles[label]}: {rows[0][2]} frames + {len(lines)} dialogue "
+            f"lines + prompt | {wall * 1000:.0f} ms | {cpu * 1000:.0f} ms | {share} |"
         )
     for label, title in (("decode", "decode + sample frames"), ("detect", "NudeNet on them")):
         wall = statistics.median(r[0] for r in parts[label])
         cpu = statistics.median(r[1] for r in parts[label])
         print(
-            f"| of which (after, run alone) {title} | {wall * 1000:.0f} ms | {cpu * 1000:.0f} ms "
-            f"| {100 * wall / generation_s:.1f}% |"
+            f"| of which (file check, run alone) {title} | {wall * 1000:.0f} ms | "
+            f"{cpu * 1000:.0f} ms | {100 * wall / generation_s:.1f}% |"
         )
 
 

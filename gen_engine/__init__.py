@@ -4,6 +4,10 @@ A plain Python package: it imports nothing from Django or the site's apps (an im
 contract enforces this) and speaks only in the frozen dataclasses of `gen_engine.types`.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from gen_engine.types import (
     CameoRef,
     GenerationCancelled,
@@ -14,6 +18,12 @@ from gen_engine.types import (
     Result,
     ScenePlan,
 )
+
+if TYPE_CHECKING:
+    import os
+
+    from gen_engine.pipeline import FrameSampler
+    from gen_engine.types import CancelCheck, ProgressCallback
 
 __version__ = "0.1.0"
 
@@ -30,8 +40,22 @@ __all__ = [
 ]
 
 
-def generate(spec, out_dir, on_progress=None, should_cancel=None):  # type: ignore[no-untyped-def]
-    """Turn `spec` into an MP4 and poster in `out_dir`. See gen_engine.pipeline.generate."""
+def generate(
+    spec: GenerationSpec,
+    out_dir: str | os.PathLike[str],
+    on_progress: ProgressCallback | None = None,
+    should_cancel: CancelCheck | None = None,
+    *,
+    frame_sampler: FrameSampler | None = None,
+) -> Result:
+    """Turn `spec` into an MP4 and poster in `out_dir`. See gen_engine.pipeline.generate
+    (`frame_sampler` receives a small copy of one marked frame per second of output)."""
     from gen_engine.pipeline import generate as _generate
 
-    return _generate(spec, out_dir, on_progress=on_progress, should_cancel=should_cancel)
+    return _generate(
+        spec,
+        out_dir,
+        on_progress=on_progress,
+        should_cancel=should_cancel,
+        frame_sampler=frame_sampler,
+    )

@@ -4,23 +4,30 @@ after the engine has made a file. Imports nothing from videos or feed.
     from moderation.gate import prompt_gate, output_gate
 
     prompt_gate(user=user, text=prompt, context="prompt")   # raises to refuse
-    decision = output_gate(video=video, video_path=path, dialogue=lines)
+    decision = output_gate(video=video, video_path=path, dialogue=lines, frames=sampled)
     if decision.held: ...move the draft to in_review...
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from moderation import classifier, records, selectors
 from moderation.classifier import ModerationDecision
 from moderation.models import Case
-from moderation.output_check import OutputDecision, check_output, dialogue_from_plan
+from moderation.output_check import (
+    OutputDecision,
+    check_output,
+    check_output_frames,
+    dialogue_from_plan,
+)
 from sora_site.core.errors import ApplicationError, PermissionDenied
 
 if TYPE_CHECKING:
+    import numpy as np
     from django.db import models
+    from numpy.typing import NDArray
 
     from accounts.models import User
 
@@ -79,15 +86,22 @@ def output_gate(
     video_path: str,
     dialogue: Iterable[str] = (),
     prompt: str | None = None,
+    frames: Sequence[tuple[float, NDArray[np.uint8]]] | None = None,
 ) -> OutputDecision:
     """Check a generated file. When the result is held, a case is opened on `video`; the
     caller (videos) moves the draft to in_review so the owner cannot publish it.
 
+    `frames` are the (time, frame) samples the engine handed over while rendering (see
+    `moderation.output_check.FrameCollector`); without them the file at `video_path` is
+    decoded and sampled.
     The prompt is checked again too: a prompt that was sent to review is held here.
     """
     owner = records.owner_of(video)
     teen = bool(getattr(owner, "is_teen", False))
-    decision = check_output(video_path, list(dialogue), teen=teen)
+    if frames:
+        decision = check_output_frames(frames, list(dialogue), teen=teen)
+    else:
+        decision = check_output(video_path, list(dialogue), teen=teen)
     text = prompt if prompt is not None else str(getattr(video, "prompt", ""))
     prompt_decision = classifier.check_prompt(text, teen=teen) if text else None
     if decision.held:

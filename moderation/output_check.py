@@ -1,15 +1,20 @@
 """The output check: sampled frames through NudeNet, dialogue through the prompt check.
 
-Frames are sampled at least once a second (MODERATION_OUTPUT_FPS, default 1), scaled down by
-PyAV's swscale while decoding so their long side is the detector's 320, and run through the ONNX
-detector that the nudenet wheel ships (one session per process). Decoding runs in a thread while
-the frames already decoded are being detected, so the two overlap. Pure: no Django model imports.
+Frames are sampled at least once a second (MODERATION_OUTPUT_FPS, default 1) and run through the
+ONNX detector that the nudenet wheel ships (one session per process). Two ways to get them:
+- from the engine while it renders (`FrameCollector` is its `frame_sampler`; `check_output_frames`
+  then checks them): marked frames, already scaled to a long side of 320, no decoding at all;
+- from the finished file (`check_output`), for anything that has no such frames (re-checks, an
+  engine callable without the keyword, a policy rate above the engine's): scaled down by PyAV's
+  swscale while decoding, in a thread while the frames already decoded are being detected.
+Pure: no Django model imports.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import os
 import queue
 import threading
@@ -253,18 +258,83 @@ def sample_and_detect(
     return results
 
 
-def check_output(video_path: str, dialogue: Iterable[str], *, teen: bool = False) -> OutputDecision:
-    """Hold a generated video for review if a sampled frame shows nudity or a dialogue line
-    would be refused or reviewed as a prompt."""
-    started = time.perf_counter()
+def policy_sample_fps() -> float:
+    """Frames a second the check must see: MODERATION_OUTPUT_FPS, never under one."""
+    return max(1.0, _settings_value("MODERATION_OUTPUT_FPS", DEFAULT_SAMPLE_FPS))
+
+
+# Slack on frame times when judging coverage (frame times are index / fps, exact to ~1e-15).
+_COVERAGE_SLACK = 1e-3
+
+
+class FrameCollector:
+    """The engine's `frame_sampler`: keeps (time in seconds, RGB frame) as frames are rendered.
+
+    `covering(duration)` gives them back only when they sample the whole clip at the policy
+    rate (frame 0, then no gap longer than 1/fps, the last within 1/fps of the end), so a caller
+    that gets None falls back to decoding the file instead of checking too few frames.
+    """
+
+    def __init__(self, fps: float) -> None:
+        self.fps = float(fps)
+        self.frames: list[tuple[float, NDArray[np.uint8]]] = []
+
+    def __call__(self, frame_index: int, frame: NDArray[np.uint8]) -> None:
+        self.frames.append((frame_index / self.fps, frame))
+
+    def covering(self, duration: float) -> list[tuple[float, NDArray[np.uint8]]] | None:
+        frames = sorted(self.frames, key=lambda item: item[0])
+        if not frames:
+            return None
+        step = 1.0 / policy_sample_fps() + _COVERAGE_SLACK
+        times = [t for t, _ in frames]
+        gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
+        if times[0] > _COVERAGE_SLACK or any(gap > step for gap in gaps):
+            return None
+        if duration - times[-1] > step:
+            return None
+        return frames
+
+
+def _nudity_threshold(teen: bool) -> float:
     threshold = _settings_value("MODERATION_NUDITY_THRESHOLD", DEFAULT_NUDITY_THRESHOLD)
     if teen:
         threshold *= _settings_value("MODERATION_TEEN_FACTOR", classifier.DEFAULT_TEEN_FACTOR)
-    fps = max(1.0, _settings_value("MODERATION_OUTPUT_FPS", DEFAULT_SAMPLE_FPS))
+    return threshold
 
+
+def check_output(video_path: str, dialogue: Iterable[str], *, teen: bool = False) -> OutputDecision:
+    """Hold a generated video for review if a frame sampled from the file shows nudity or a
+    dialogue line would be refused or reviewed as a prompt."""
+    started = time.perf_counter()
+    scored = sample_and_detect(video_path, fps=policy_sample_fps())
+    return _decide(scored, dialogue, teen=teen, started=started, source="file")
+
+
+def check_output_frames(
+    frames: Sequence[tuple[float, NDArray[np.uint8]]],
+    dialogue: Iterable[str],
+    *,
+    teen: bool = False,
+) -> OutputDecision:
+    """`check_output` on frames the engine handed over while rendering ((time in s, RGB uint8
+    frame), e.g. `FrameCollector.covering`): the same verdicts, without decoding the file."""
+    started = time.perf_counter()
+    scored = [(t, *detect_frame(frame)) for t, frame in frames]
+    return _decide(scored, dialogue, teen=teen, started=started, source="engine")
+
+
+def _decide(
+    scored: Iterable[tuple[float, float, str]],
+    dialogue: Iterable[str],
+    *,
+    teen: bool,
+    started: float,
+    source: str,
+) -> OutputDecision:
+    threshold = _nudity_threshold(teen)
     frames = tuple(
-        FrameScore(time=round(t, 3), score=round(s, 4), label=label)
-        for t, s, label in sample_and_detect(video_path, fps=fps)
+        FrameScore(time=round(t, 3), score=round(s, 4), label=label) for t, s, label in scored
     )
     worst = max(frames, key=lambda f: f.score, default=None)
     nudity = worst.score if worst else 0.0
@@ -281,6 +351,7 @@ def check_output(video_path: str, dialogue: Iterable[str], *, teen: bool = False
         "nudity_label": worst.label if worst else "",
         "nudity_threshold": round(threshold, 4),
         "frames_checked": len(frames),
+        "frames_from": source,  # "engine" (handed over while rendering) or "file" (decoded)
         "flagged_frames": [f.time for f in frames if f.score >= threshold],
         "dialogue": [
             {"verdict": d.verdict, "category": d.category, "score": d.score} for d in bad_lines

@@ -3,6 +3,7 @@ the files, and make the single final write (see videos/services/worker.py for th
 
 from __future__ import annotations
 
+import inspect
 import logging
 import tempfile
 import threading
@@ -16,6 +17,7 @@ from dramatiq.middleware.time_limit import TimeLimitExceeded
 
 from cameos.permissions import cameo_consent_still_valid
 from gen_engine.types import GenerationCancelled, GenerationError, Progress
+from moderation.output_check import FrameCollector
 from sora_site.provenance import configure_provenance
 from videos import engine_adapter
 from videos.models import GenerationJob, Video
@@ -128,13 +130,29 @@ def _tidy_connections() -> None:
         close_old_connections()
 
 
-def _output_held(video: Video, result: Any) -> bool:
-    """The output check on the finished file (frames and dialogue); True holds it for review."""
+def _takes_frame_sampler(engine: Any) -> bool:
+    """Whether the engine callable names a `frame_sampler` keyword (gen_engine.generate does).
+
+    Stand-ins named by FRAMECAST_ENGINE_CALLABLE, or test wrappers that pass **kwargs on to one,
+    may not: they get no sampler, and their file is decoded for the output check instead.
+    """
+    try:
+        return "frame_sampler" in inspect.signature(engine).parameters
+    except (TypeError, ValueError):  # a callable without a readable signature
+        return False
+
+
+def _output_held(video: Video, result: Any, collector: Any) -> bool:
+    """The output check (frames and dialogue); True holds the draft for review. Frames come
+    from the engine's sampler when they cover the clip, from the finished file otherwise."""
     from moderation.gate import dialogue_from_plan, output_gate
 
     plan = result.plan.to_dict() if hasattr(result.plan, "to_dict") else {}
     decision = output_gate(
-        video=video, video_path=str(result.video_path), dialogue=dialogue_from_plan(plan)
+        video=video,
+        video_path=str(result.video_path),
+        dialogue=dialogue_from_plan(plan),
+        frames=collector.covering(float(result.duration)),
     )
     return bool(decision.held)
 
@@ -166,13 +184,17 @@ def _job_run(job_id: int) -> None:
             _Heartbeat(job.pk, worker_id, callbacks),
         ):
             spec = engine_adapter.spec_for(video, work_dir=out_dir)
-            result = engine_adapter.engine_function()(
+            engine = engine_adapter.engine_function()
+            collector = FrameCollector(fps=spec.fps)
+            extra = {"frame_sampler": collector} if _takes_frame_sampler(engine) else {}
+            result = engine(
                 spec,
                 out_dir,
                 on_progress=callbacks.on_progress,
                 should_cancel=callbacks.should_cancel,
+                **extra,
             )
-            held = _output_held(video, result)
+            held = _output_held(video, result, collector)
             stored = engine_adapter.store_outputs(
                 public_id=video.public_id,
                 video_path=result.video_path,

@@ -18,7 +18,8 @@ SCOPES: dict[str, str] = {
     VIDEOS_WRITE: "Publish, unpublish and delete your videos",
     GENERATE: "Make new videos in your name (this uses your daily quota)",
     CAMEOS_READ: "See your cameos and where they were used",
-    CAMEOS_WRITE: "Change your cameo settings and answer cameo requests",
+    CAMEOS_WRITE: "Change your cameo settings, answer cameo requests and delete videos that "
+    "use your cameos",
     FEED_READ: "See your personal feed and comments",
     SOCIAL_WRITE: "Follow people, like videos and post or delete comments in your name",
 }

@@ -9,10 +9,16 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cameos.permissions import MAX_CAMEOS_PER_VIDEO
+from sora_site.api.endpoints.base import MAX_DB_INT
 from sora_site.api.scopes import SCOPES
 from sora_site.api.webhooks import EVENTS
 from videos import options
 from videos.models import GenerationJob, Video
+
+# How many cameo ids one request may carry (duplicates included); the service allows
+# MAX_CAMEOS_PER_VIDEO distinct ones.
+MAX_CAMEO_IDS_SENT = 10
 
 
 def _absolute(context: dict[str, Any], path: str) -> str:
@@ -159,6 +165,18 @@ class GenerationCreateSerializer(serializers.Serializer):
     )
     seed = serializers.IntegerField(
         required=False, allow_null=True, min_value=0, max_value=options.MAX_SEED
+    )
+    cameo_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_DB_INT),
+        required=False,
+        # A bound on the body only: the limit of distinct cameos is the service's, after
+        # duplicates and @mentions are merged, exactly as on the Create page.
+        max_length=MAX_CAMEO_IDS_SENT,
+        help_text=f"Cameos to put in the video: ids from `GET /cameos/available`. At most "
+        f"{MAX_CAMEOS_PER_VIDEO} distinct cameos in all, counting owners @mentioned in the "
+        "prompt (a cameo both picked and mentioned counts once). Each is checked for consent "
+        "and its owner's restrictions: an unknown id is a 400 `no_cameo`, one you may not use "
+        "a 403 with the reason, too many a 400 `too_many_cameos`; nothing is stored.",
     )
 
 

@@ -165,6 +165,7 @@ def generation_request_idempotent(
     *, user: User, key: str | None, body: dict[str, Any]
 ) -> tuple[GenerationJob, bool]:
     """`videos.services.generation_request` with an optional client idempotency key.
+    `body` holds its keyword arguments (picked cameos as `cameo_ids`).
 
     Returns (job, replayed). The same key and body within API_IDEMPOTENCY_HOURS returns the
     first job; the same key with another body is a Conflict. The key row is written in the
@@ -175,6 +176,9 @@ def generation_request_idempotent(
         for name in ("prompt", "duration", "aspect", "resolution", "style", "camera", "seed")
         if name in body
     }
+    # Picked cameos, as the Create page passes them; no picks and an empty list are one request.
+    if body.get("cameo_ids"):
+        fields["cameo_ids"] = list(body["cameo_ids"])
     if key is None:
         return generation_request(user=user, **fields), False
     key = key.strip()

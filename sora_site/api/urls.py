@@ -56,6 +56,11 @@ v1 = [
     path("feed", feed.FeedView.as_view(), name="feed"),
     path("cameos", cameos.CameoListView.as_view(), name="cameos"),
     path("cameos/appearances", cameos.CameoAppearancesView.as_view(), name="appearances"),
+    path(
+        "cameos/appearances/<str:video_id>",
+        cameos.CameoAppearanceDeleteView.as_view(),
+        name="appearance_delete",
+    ),
     path("cameos/available", cameos.CameoAvailableView.as_view(), name="cameos_available"),
     path(
         "cameos/<int:cameo_id>/request-access",

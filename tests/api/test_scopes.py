@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from cameos import services as cameo_services
 from feed.models import Comment
 from sora_site.api.permissions import required_scope_for
 from sora_site.api.scopes import ALL_SCOPES
@@ -18,8 +20,8 @@ from videos.models import GenerationJob, Video
 
 pytestmark = pytest.mark.django_db
 
-# (method, path template, scope). {video}, {draft}, {job}, {comment}, {handle}, {hook} are
-# filled from the fixture world.
+# (method, path template, scope). {video}, {draft}, {job}, {comment}, {handle}, {hook},
+# {cameo}, {grant}, {appearance} are filled from the fixture world.
 MATRIX = [
     ("GET", "/api/v1/me", "profile:read"),
     ("GET", "/api/v1/users/{handle}", "profile:read"),
@@ -28,6 +30,7 @@ MATRIX = [
     ("DELETE", "/api/v1/users/{handle}/follow", "social:write"),
     ("GET", "/api/v1/videos", "videos:read"),
     ("GET", "/api/v1/videos/{video}", "videos:read"),
+    ("PATCH", "/api/v1/videos/{draft}", "videos:write"),
     ("DELETE", "/api/v1/videos/{draft}", "videos:write"),
     ("POST", "/api/v1/videos/{draft}/publish", "videos:write"),
     ("POST", "/api/v1/videos/{mine}/unpublish", "videos:write"),
@@ -46,6 +49,7 @@ MATRIX = [
     ("GET", "/api/v1/feed", "feed:read"),
     ("GET", "/api/v1/cameos", "cameos:read"),
     ("GET", "/api/v1/cameos/appearances", "cameos:read"),
+    ("DELETE", "/api/v1/cameos/appearances/{appearance}", "cameos:write"),
     ("GET", "/api/v1/cameos/available", "cameos:read"),
     ("POST", "/api/v1/cameos/{cameo}/request-access", "cameos:write"),
     ("GET", "/api/v1/cameos/{cameo}", "cameos:read"),
@@ -83,6 +87,11 @@ def world() -> dict[str, Any]:
 
     cameo = CameoFactory(owner=me)
     grant = GrantFactory(cameo=cameo, status="requested")
+    # Someone else's draft with my cameo in it: mine to delete from the ledger.
+    appearance = video_in(other, Video.Status.DRAFT_READY, files=False)
+    cameo_services.appearance_record(
+        cameo=cameo, video_pk=appearance.pk, video_public_id=appearance.public_id, video_owner=other
+    )
     return {
         "me": me,
         "ids": {
@@ -95,12 +104,19 @@ def world() -> dict[str, Any]:
             "hook": hook.pk,
             "cameo": cameo.pk,
             "grant": grant.pk,
+            "appearance": appearance.public_id,
         },
     }
 
 
 def _call(api: Any, method: str, path: str) -> Any:
-    body = {"prompt": "a cat", "text": "hi", "caption": "", "url": "https://x.example/"}
+    body = {
+        "prompt": "a cat",
+        "text": "hi",
+        "caption": "",
+        "url": "https://x.example/",
+        "allow_remix": True,
+    }
     return getattr(api, method.lower())(path, body, content_type="application/json")
 
 
@@ -142,6 +158,13 @@ def _api_views() -> set[tuple[str, str]]:
     return found
 
 
+def _shape(path: str) -> str:
+    """A route or path template with its parameters blanked: `api/v1/videos/{}`."""
+    return re.sub(r"<[^>]+>|\{[^}]+\}", "{}", path.lstrip("/"))
+
+
 def test_the_matrix_covers_every_endpoint() -> None:
-    views = _api_views()
-    assert len(views) == len(MATRIX)
+    views = {(method, _shape(route)) for method, route in _api_views()}
+    listed = [(method, _shape(template)) for method, template, _ in MATRIX]
+    assert len(listed) == len(set(listed))
+    assert views == set(listed)

@@ -25,6 +25,7 @@ from tests.api.conftest import client_for
 from tests.cameos.factories import CameoFactory, GrantFactory
 from tests.factories import TeenFactory, UserFactory
 from tests.videos.conftest import queued_job_ids
+from tests.videos.factories import BEACH_DOG_PLAN as PLAN
 from tests.videos.factories import VideoFactory
 from videos.models import GenerationJob, Video
 from videos.services import generation_request, video_publish
@@ -38,26 +39,6 @@ RELATIONS = ["self", "approved", "blocked", "follower", "mutual", "approved_mutu
 AGES = ["adult", "teen"]
 
 PROMPT = "waves hello on a sunny beach"
-PLAN = {
-    "prompt": "a dog runs on the beach",
-    "seed": 0,
-    "setting": "beach",
-    "time_of_day": "day",
-    "weather": "clear",
-    "style": "cinematic",
-    "camera": "static",
-    "subjects": [
-        {
-            "id": "s0",
-            "kind": "dog",
-            "category": "character",
-            "color": [200, 150, 90],
-            "color_name": "tan",
-            "size": 0.6,
-            "action": "run",
-        }
-    ],
-}
 
 
 def effective_level(level: str, *, owner_teen: bool) -> str:

@@ -1,5 +1,6 @@
 """The cameo walk in a real browser: record the verification clip with the camera, a moderator
-approves it in admin, a video records the cameo, and the owner sees it on the appearance page.
+approves it in admin, a person the owner approved picks the cameo on Create and makes a draft,
+and the owner sees that draft on the appearance page.
 
 Chromium's default fake camera shows a test pattern with no face, which the server's face check
 rightly refuses; so the fake camera plays a Y4M file made from a real photo of a face
@@ -141,12 +142,42 @@ def test_record_verify_approve_and_see_appearance(live_server, playwright, tmp_p
         cameo = Cameo.objects.get(owner=owner)
         assert cameo.status == "verified" and cameo.references.exists()
 
-        # Until the lead wires Create to it, the videos app's call is made directly here.
+        # The owner lets people they approve use it, and approves one person's request.
         maker = UserFactory()
-        services.appearance_record(
-            cameo=cameo, video_pk=4242, video_public_id="e2evideo", video_owner=maker
+        services.cameo_settings_update(
+            cameo=cameo,
+            user=owner,
+            permission=Cameo.Permission.APPROVED,
+            voice_preset=cameo.voice_preset,
         )
+        services.grant_approve(grant=services.grant_request(cameo=cameo, user=maker), owner=owner)
+
+        # That person makes a video with it through Create's cameo picker. No worker runs
+        # beside live_server: the draft stays queued, and the ledger row is written with it.
+        maker_context = browser.new_context()
+        _login(maker_context, live_server, maker)
+        maker_page = maker_context.new_page()
+        maker_page.goto(f"{live_server.url}/create/")
+        prompt = "waves hello on a sunny beach"
+        maker_page.fill("#id_prompt", prompt)
+        maker_page.select_option("#id_duration", "5")
+        maker_page.select_option("#id_resolution", "480")
+        pick = maker_page.get_by_label(f"{cameo.display_name} (@{owner.handle})")
+        expect(pick).to_be_visible()
+        pick.check()
+        maker_page.get_by_role("button", name="Generate").click()
+        maker_page.wait_for_url("**/drafts/#draft-*", timeout=30000)
+        public_id = maker_page.url.rsplit("#draft-", 1)[1]
+        expect(maker_page.locator(f"#draft-{public_id}")).to_be_visible()
+
+        # The owner's appearance page lists the draft, theirs to delete.
         page.goto(f"{live_server.url}/cameo/appearances/")
-        assert "e2evideo" in page.content() and f"@{maker.handle}" in page.content()
+        row = page.locator("li.card.appearance").filter(has_text=f"@{maker.handle}")
+        expect(row).to_have_count(1)
+        expect(row).to_contain_text(prompt)
+        expect(row).to_contain_text(cameo.display_name)
+        expect(row.locator(f'form[action="/cameo/appearances/{public_id}/delete/"]')).to_have_count(
+            1
+        )
     finally:
         browser.close()

@@ -25,3 +25,26 @@ class GenerationJobFactory(factory.django.DjangoModelFactory):
 
     video = factory.SubFactory(VideoFactory)
     owner = factory.SelfAttribute("video.owner")
+
+
+# A parent plan for remix tests: one dog running on a beach (ScenePlan.to_dict() shape).
+BEACH_DOG_PLAN = {
+    "prompt": "a dog runs on the beach",
+    "seed": 0,
+    "setting": "beach",
+    "time_of_day": "day",
+    "weather": "clear",
+    "style": "cinematic",
+    "camera": "static",
+    "subjects": [
+        {
+            "id": "s0",
+            "kind": "dog",
+            "category": "character",
+            "color": [200, 150, 90],
+            "color_name": "tan",
+            "size": 0.6,
+            "action": "run",
+        }
+    ],
+}

@@ -11,6 +11,7 @@ from cameos.models import Cameo
 from sora_site.core.errors import NotFound, PermissionDenied
 from tests.cameos.factories import CameoFactory, GrantFactory
 from tests.factories import TeenFactory, UserFactory
+from tests.videos.factories import BEACH_DOG_PLAN as PLAN
 from tests.videos.factories import VideoFactory
 from videos import engine_adapter
 from videos.lineage import lineage_for
@@ -18,27 +19,6 @@ from videos.models import Video
 from videos.services.remix import remix_request
 
 pytestmark = pytest.mark.django_db
-
-PLAN = {
-    "prompt": "a dog runs on the beach",
-    "seed": 0,
-    "setting": "beach",
-    "time_of_day": "day",
-    "weather": "clear",
-    "style": "cinematic",
-    "camera": "static",
-    "subjects": [
-        {
-            "id": "s0",
-            "kind": "dog",
-            "category": "character",
-            "color": [200, 150, 90],
-            "color_name": "tan",
-            "size": 0.6,
-            "action": "run",
-        }
-    ],
-}
 
 
 def _published(**fields: object) -> Video:

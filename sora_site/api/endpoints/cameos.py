@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -156,6 +156,25 @@ class CameoAppearancesView(APIView):
     def get(self, request: Request) -> Response:
         rows = cameo_selectors.appearances_for_owner(user=user_of(request))
         return Response(AppearanceListSerializer({"results": rows}).data)
+
+
+class CameoAppearanceDeleteView(APIView):
+    required_scopes = {"DELETE": scopes.CAMEOS_WRITE}
+
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        tags=["cameos"],
+        summary="Delete a video one of your cameos appears in",
+        description="The owner of a cameo co-owns every video it is in, other people's drafts "
+        "included: this deletes the video with its generation and files, and tells its "
+        "creator who deleted it. `video_id` is the one `GET /cameos/appearances` lists. A "
+        "video without one of your cameos is a 404, whether or not it exists; one that "
+        "moderators are reviewing or have removed stays with them (409 `with_moderators`).",
+    )
+    def delete(self, request: Request, video_id: str) -> Response:
+        cameo_services.appearance_delete_video(owner=user_of(request), video_public_id=video_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class AvailableCameoSerializer(serializers.Serializer):

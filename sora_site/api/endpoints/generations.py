@@ -50,7 +50,13 @@ class GenerationListCreateView(ListAPIView):
         summary="Make a video from a prompt",
         description="Runs the same checks as the Create page: prompt moderation, cameo "
         "consent, the daily quota (lower for teens) and the limit on generations at "
-        "once.\n\nRequired scope: `generate`.",
+        "once.\n\nCameos come from `cameo_ids` (the Create page's picker; ids from "
+        "`GET /cameos/available`) and from @handle mentions of their owners in the prompt, "
+        "merged without duplicates, at most two. Each must be usable by you (the owner's "
+        "permission level, approvals, blocks, teen rules) and the prompt must respect its "
+        "owner's restrictions; otherwise the request is refused with the reason and nothing "
+        "is stored. Their owners are told and see the video in their appearance ledger."
+        "\n\nRequired scope: `generate`.",
     )
     def post(self, request: Request) -> Response:
         form = GenerationCreateSerializer(data=request.data)
