@@ -53,6 +53,16 @@ class VideoAdmin(admin.ModelAdmin):
     inlines = [GenerationJobInline]
     list_select_related = ["owner"]
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # videos come from generation requests, through the services
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Video | None = None) -> list[str]:
+        # Moderators hold "change" only to run the actions above and the case actions, which go
+        # through the services (audit trail, notifications); the raw form stays read-only.
+        if request.user.is_superuser:
+            return list(self.readonly_fields)
+        return [field.name for field in Video._meta.concrete_fields]
+
     @admin.action(description="Mark as adult-only (hidden from teens)", permissions=["change"])
     def mark_adult_only(self, request: HttpRequest, queryset: QuerySet[Video]) -> None:
         self._adult_only_set(request, queryset, adult_only=True)

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.test import Client
+from django.urls import reverse
 
 from videos.models import Video
 
@@ -67,3 +68,18 @@ def test_the_group_holds_exactly_view_and_change_on_videos(moderator: Any) -> No
     assert video_perms == {"videos.view_video", "videos.change_video"}
     assert moderator.has_perm("videos.change_video")
     assert not moderator.has_perm("videos.delete_video")
+
+
+def test_a_moderator_cannot_edit_a_video_through_the_raw_form(
+    client: Client, moderator: Any, video_factory: Any
+) -> None:
+    video = video_factory()
+    client.force_login(moderator)
+    change_url = reverse("admin:videos_video_change", args=[video.pk])
+    page = client.get(change_url)
+    assert page.status_code == 200
+    assert b'name="status"' not in page.content and b'name="prompt"' not in page.content
+    client.post(change_url, {"status": "removed", "prompt": "edited", "caption": "edited"})
+    video.refresh_from_db()
+    assert video.status != "removed" and video.prompt != "edited"
+    assert client.get(reverse("admin:videos_video_add")).status_code == 403
