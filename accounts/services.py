@@ -7,6 +7,8 @@ Other apps plug in without accounts importing them (accounts is the ground floor
 - `register_user_data_exporter(name, fn)`: fn(user) returns JSON-able data, exported as `name`.
 - `register_notification_listener(fn)`: fn(notification) runs after a notification is committed
   (the websocket push of the unread count plugs in here).
+- `register_user_delete_listener(fn)`: fn(user) runs in the account deletion's transaction,
+  before the rows go (stored counts that the deleted rows are part of are corrected there).
 """
 
 from __future__ import annotations
@@ -38,10 +40,12 @@ logger = logging.getLogger(__name__)
 UserMediaCollector = Callable[[User], Iterable[str]]
 UserDataExporter = Callable[[User], Any]
 NotificationListener = Callable[[Notification], None]
+UserDeleteListener = Callable[[User], None]
 
 _media_collectors: list[UserMediaCollector] = []
 _data_exporters: dict[str, UserDataExporter] = {}
 _notification_listeners: list[NotificationListener] = []
+_delete_listeners: list[UserDeleteListener] = []
 
 EXPORT_FORMAT_VERSION = 1
 NOTIFICATION_KIND_MAX = 40
@@ -50,6 +54,13 @@ BIO_MAX = 500
 
 
 # --- Registries ----------------------------------------------------------------------------------
+
+
+def register_user_delete_listener(fn: UserDeleteListener) -> UserDeleteListener:
+    """Register fn(user), called inside the account deletion's transaction before the delete."""
+    if fn not in _delete_listeners:
+        _delete_listeners.append(fn)
+    return fn
 
 
 def register_user_media_collector(fn: UserMediaCollector) -> UserMediaCollector:
@@ -162,6 +173,8 @@ def user_delete(*, user: User, password: str) -> None:
     user_id = user.pk
     try:
         with transaction.atomic():
+            for listener in _delete_listeners:
+                listener(user)
             user.delete()
             # Files go only once the rows are surely gone: a rolled-back delete keeps its media.
             transaction.on_commit(lambda: _storage_delete_quietly(paths))

@@ -8,7 +8,8 @@ bushy branches grown at random under it, `--descendants` in all, with a mix of p
 followers-only, draft, held and removed nodes so "unavailable" nodes are in every page. Then,
 signed in as one seeded person (session for the page, a personal access token for the API),
 requests the lineage page and `GET /api/v1/videos/<id>/lineage` of the root, the mid-depth chain
-node and the deepest node `--repeat` times each through Django's test client, in process, and
+node, the deepest node and the root's page that starts after the mid-depth node (thousands of
+nodes into its subtree) `--repeat` times each through Django's test client, in process, and
 reports the server time (the Server-Timing header: time inside Django) p50/p95. It also counts
 the queries of each request and checks they equal those of the same requests on a tiny tree:
 the lineage reads must not grow with the tree. `--explain` prints the plans of the lineage
@@ -67,8 +68,21 @@ class SeededTree:
     viewer: User
     size: int
 
-    def nodes(self) -> dict[str, Video]:
-        return {"root": self.root, "middle": self.middle, "deepest": self.deepest}
+    def nodes(self) -> dict[str, tuple[Video, str]]:
+        """What is measured: a video's lineage and the query string of the page asked for."""
+        from urllib.parse import urlencode
+
+        from videos.lineage import cursor_encode
+
+        # A page deep inside the root's subtree (thousands of nodes in, depth first): keyset
+        # pagination reads it as cheaply as the first one.
+        deep_page = "?" + urlencode({"after": cursor_encode(self.middle.pk)})
+        return {
+            "root": (self.root, ""),
+            "middle": (self.middle, ""),
+            "deepest": (self.deepest, ""),
+            "root, after middle": (self.root, deep_page),
+        }
 
 
 @dataclass(frozen=True)
@@ -212,6 +226,13 @@ def seed_tree(shape: TreeShape, *, seed: int = 0) -> SeededTree:
     Block.objects.bulk_create([Block(blocker=viewer, blocked=blocked)])
 
     parents = _parents(shape, rng)
+    # The stored counts the remix services keep, computed here as the rows bypass them (a
+    # parent always comes before its children).
+    descendant_counts = [0] * len(parents)
+    remix_counts = [0] * len(parents)
+    for index in range(len(parents) - 1, 0, -1):
+        descendant_counts[parents[index]] += 1 + descendant_counts[index]
+        remix_counts[parents[index]] += 1
     now = timezone.now()
     videos: list[Video] = [None] * len(parents)  # type: ignore[list-item]
     by_depth: dict[int, list[int]] = {}
@@ -241,6 +262,8 @@ def seed_tree(shape: TreeShape, *, seed: int = 0) -> SeededTree:
                     root_id=(parent.root_id or parent.pk) if parent else None,
                     depth=depth,
                     lineage_path=f"{parent.lineage_path}{parent.pk}/" if parent else "",
+                    descendant_count=descendant_counts[index],
+                    remix_count=remix_counts[index],
                     created_at=now,
                     published_at=now if status == Video.Status.PUBLISHED else None,
                 )
@@ -308,8 +331,8 @@ def count_queries(client: Client, url: str) -> int:
 def measure_tree(tree: SeededTree, repeat: int, warmup: int = 3) -> list[Measurement]:
     results = []
     for endpoint, (client, url_of) in clients_for(tree.viewer).items():
-        for node, video in tree.nodes().items():
-            url = url_of(video)
+        for node, (video, query_string) in tree.nodes().items():
+            url = url_of(video) + query_string
             for _ in range(warmup):  # first requests fill caches and write "token last used"
                 _server_ms(client.get(url))
             queries = count_queries(client, url)
@@ -318,15 +341,17 @@ def measure_tree(tree: SeededTree, repeat: int, warmup: int = 3) -> list[Measure
     return results
 
 
-def explain_lineage(video: Video, viewer_id: int) -> str:
-    """The plans of the queries lineage_for runs for `video` (EXPLAIN ANALYZE on PostgreSQL)."""
+def explain_lineage(video: Video, viewer_id: int, after: Video | None = None) -> str:
+    """The plans of the queries lineage_for runs for `video`, for its first page or the one
+    after `after` (EXPLAIN ANALYZE on PostgreSQL)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from videos.lineage import lineage_for
+    from videos.lineage import PageCursor, lineage_for
 
+    page_cursor = PageCursor("after", after.pk) if after is not None else None
     with CaptureQueriesContext(connection) as captured:
-        lineage_for(video=video, viewer_id=viewer_id)
+        lineage_for(video=video, viewer_id=viewer_id, cursor=page_cursor)
     prefix = "EXPLAIN ANALYZE " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
     plans = []
     with connection.cursor() as cursor:
@@ -421,7 +446,10 @@ def main() -> int:
     report = run(shape)
     print("\n".join(report.lines()))
     if args.explain:
-        print("\n" + explain_lineage(report.tree.root, report.tree.viewer.pk))
+        tree = report.tree
+        print("\n-- the root's first page\n" + explain_lineage(tree.root, tree.viewer.pk))
+        print("\n-- the root's page after the middle node")
+        print(explain_lineage(tree.root, tree.viewer.pk, after=tree.middle))
     if not args.keep:
         bench_data_delete()
     mean = statistics.fmean(m.p50 for m in report.measurements)

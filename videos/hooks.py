@@ -12,6 +12,7 @@ from accounts.models import User
 from cameos.services import DeletedVideo, VideoCard
 from sora_site.core.errors import Conflict, NotFound
 from videos.models import Video
+from videos.services.lineage_counts import remixes_uncounted
 from videos.services.publishing import video_delete_draft, video_unpublish
 
 # Videos moderators hold for review or have removed: the case stays theirs, the cameo owner
@@ -27,6 +28,15 @@ def user_media(user: User) -> list[str]:
     ):
         names += [name for name in (video_name, poster_name) if name]
     return names
+
+
+def user_remixes_uncount(user: User) -> None:
+    """The account's remixes go with it: their ancestors (other people's too) count them no
+    more. Only the lineage columns are read."""
+    remixes = (
+        Video.objects.filter(owner=user).exclude(lineage_path="").only("lineage_path", "parent_id")
+    )
+    remixes_uncounted(videos=remixes.iterator(chunk_size=2000))
 
 
 def user_videos_export(user: User) -> list[dict[str, Any]]:

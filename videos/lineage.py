@@ -1,14 +1,18 @@
 """Reads of the remix family tree: ancestors back to the root and a page of descendants.
 
-The number of queries is the same whatever the tree size, and each one reads only what it shows:
+The number of queries is the same whatever the tree size, and none reads more rows than the
+page shows:
 
 - ancestors come from the ids in `lineage_path` (one query by primary key);
-- descendants are the rows whose `lineage_path` starts with the video's own path. The prefix is
-  read from the `lineage_path` index: on SQLite as a range (its LIKE cannot use an index), on
-  PostgreSQL as LIKE 'prefix%' (served by the varchar_pattern_ops index Django adds, whatever the
-  database's collation);
-- a page is a depth-first slice of the subtree: the subtree's ids are ordered by each node's own
-  path compared byte by byte, and only the page's rows are then read in full.
+- the counts are the video's stored `descendant_count` and `remix_count` (kept by
+  `videos.services.lineage_counts`), read by primary key together with the cursor node's path;
+- a page of descendants is one range read on the `video_tree_path` index: a video's descendants
+  are the rows whose `tree_path` starts with its own, and in byte order they come depth first,
+  so the page is the next 51 index entries after a cursor (keyset pagination: no OFFSET, no
+  count of the subtree).
+
+The cursors ("after" / "before" a node) are the node's id encrypted with a key derived from
+SECRET_KEY: they say nothing about the node, which may be one the viewer cannot see.
 
 A node the viewer may not see (removed, private, a draft, a banned creator's, or deleted) is
 shown as "unavailable" and carries nothing: no prompt, caption, owner or media.
@@ -16,33 +20,26 @@ shown as "unavailable" and carries nothing: no prompt, caption, owner or media.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
-from django.db import connection
-from django.db.models import (
-    BooleanField,
-    Case,
-    CharField,
-    Func,
-    IntegerField,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
-from django.db.models.functions import Cast, Collate, Concat
+from cryptography.fernet import Fernet, InvalidToken
+from django.conf import settings
+from django.db.models import BooleanField, Case, CharField, Q, Subquery, Value, When
 
 from accounts.social import Block, Follow
 from moderation.selectors import hidden_account_ids
-from videos.models import Video
+from sora_site.core.errors import ValidationFailed
+from videos.models import ByteOrder, Video
 from videos.selectors import adult_only_hidden_for_id
 
 DESCENDANTS_PER_PAGE = 50
 # What a lineage node shows (the page and the API), read as plain values: a deep tree has 250
 # nodes on a page, and building model instances for them cost more than the queries.
-NODE_FIELDS = ("pk", "public_id", "caption", "prompt", "lineage_path", "depth", "owner__handle")
+NODE_FIELDS = ("pk", "public_id", "caption", "prompt", "depth", "owner__handle")
+_CURSOR_CONTEXT = b"framecast.videos.lineage.cursor"
 
 
 @dataclass(frozen=True)
@@ -71,14 +68,56 @@ class LineageNode:
 
 
 @dataclass(frozen=True)
+class PageCursor:
+    """Where a page of descendants starts: right after, or right before, one node."""
+
+    direction: Literal["after", "before"]
+    video_pk: int
+
+
+@dataclass(frozen=True)
 class Lineage:
     video: Video
     ancestors: list[LineageNode]
     descendants: list[LineageNode]
     descendant_count: int
     direct_remix_count: int
-    page: int
-    has_next: bool
+    next_cursor: str | None  # pass as `after`
+    previous_cursor: str | None  # pass as `before`
+
+    @property
+    def has_next(self) -> bool:
+        return self.next_cursor is not None
+
+    @property
+    def has_previous(self) -> bool:
+        return self.previous_cursor is not None
+
+
+def _fernet() -> Fernet:
+    key = hashlib.sha256(_CURSOR_CONTEXT + settings.SECRET_KEY.encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def cursor_encode(video_pk: int) -> str:
+    return _fernet().encrypt(str(video_pk).encode()).decode()
+
+
+def cursor_decode(*, after: str | None = None, before: str | None = None) -> PageCursor | None:
+    """The cursor from a request's `after` or `before` (at most one); None for the first page.
+    A cursor that was not made here raises ValidationFailed."""
+    if after and before:
+        raise ValidationFailed("Give either after or before, not both.", code="invalid_cursor")
+    token = after or before
+    if not token:
+        return None
+    try:
+        video_pk = int(_fernet().decrypt(token.encode()))
+    except (InvalidToken, ValueError, UnicodeError) as exc:
+        raise ValidationFailed(
+            "That page link is not valid; start from the first page.", code="invalid_cursor"
+        ) from exc
+    return PageCursor("after" if after else "before", video_pk)
 
 
 def _visible_filter(viewer_id: int | None) -> Q:
@@ -98,67 +137,48 @@ def _visible_filter(viewer_id: int | None) -> Q:
     )
 
 
-def _ancestor_ids(video: Video) -> list[int]:
-    return [int(part) for part in video.lineage_path.split("/") if part]
-
-
 def _own_path(video: Video) -> str:
-    return f"{video.lineage_path}{video.pk}/"
-
-
-def _in_subtree(prefix: str) -> Q:
-    """Rows whose lineage path starts with `prefix`, in a form the database's index serves."""
-    if connection.vendor == "sqlite":
-        # Paths hold only digits and "/", and "0" follows "/" in byte order, so [prefix,
-        # prefix with its last "/" as "0") is exactly the paths that start with prefix.
-        return Q(lineage_path__gte=prefix, lineage_path__lt=f"{prefix[:-1]}0")
-    return Q(lineage_path__startswith=prefix)
-
-
-def _byte_order(expression: Concat) -> Collate | Concat:
-    """Depth-first order needs byte order ("/" before digits); PostgreSQL's default collation
-    may be a language one that ignores punctuation."""
-    if connection.vendor == "postgresql":
-        return Collate(expression, "C")
-    return expression  # SQLite compares text byte by byte (BINARY) already
+    return f"{video.lineage_path}{video.pk}/"  # its tree_path, without reading it
 
 
 def _node_video(row: tuple[Any, ...]) -> NodeVideo:
-    _, public_id, caption, prompt, _, _, handle = row[: len(NODE_FIELDS)]
+    _, public_id, caption, prompt, _, handle = row[: len(NODE_FIELDS)]
     return NodeVideo(public_id=public_id, caption=caption, prompt=prompt, owner=NodeOwner(handle))
 
 
-def _row_own_path(row: tuple[Any, ...]) -> str:
-    return f"{row[4]}{row[0]}/"
-
-
-def _descendant_page(video: Video, visible: Q, start: int) -> tuple[list[LineageNode], bool]:
-    subtree = Video.objects.filter(_in_subtree(_own_path(video)))
-    own_path = Concat("lineage_path", Cast("pk", CharField()), Value("/"))
-    # Only the ids are sorted (the whole subtree); the page's rows are read afterwards.
-    page_ids = (
-        subtree.annotate(tree_path=_byte_order(own_path))
-        .order_by("tree_path")
-        .values("pk")[start : start + DESCENDANTS_PER_PAGE + 1]
+def _descendant_page(
+    video: Video, visible: Q, cursor: PageCursor | None, cursor_path: str | None
+) -> tuple[list[LineageNode], list[tuple[Any, ...]], bool]:
+    """A page of descendants in depth-first order, its rows, and whether more lie beyond it in
+    the cursor's direction. One query that reads at most DESCENDANTS_PER_PAGE + 1 index entries."""
+    start = _own_path(video)  # excluded: the video itself
+    end = f"{start[:-1]}0"  # paths hold digits and "/", and "0" follows "/" in byte order
+    rows = Video.objects.alias(tree_key=ByteOrder("tree_path")).filter(
+        tree_key__gt=start, tree_key__lt=end
     )
+    backwards = cursor is not None and cursor.direction == "before"
+    if cursor is None:
+        rows = rows.order_by("tree_key")
+    elif backwards:
+        rows = rows.filter(tree_key__lt=cursor_path or end).order_by("-tree_key")
+    else:
+        rows = rows.filter(tree_key__gt=cursor_path or start).order_by("tree_key")
     shown = Case(When(visible, then=Value(True)), default=Value(False), output_field=BooleanField())
-    rows = (
-        Video.objects.filter(pk__in=page_ids)
-        .order_by()
-        .annotate(shown=shown)
-        .values_list(*NODE_FIELDS, "shown")
+    fetched = list(
+        rows.annotate(shown=shown).values_list(*NODE_FIELDS, "shown")[: DESCENDANTS_PER_PAGE + 1]
     )
-    # Python compares str by code point, the same byte order as the query's.
-    ordered = sorted(rows, key=_row_own_path)
-    descendants = [
-        LineageNode(row[5] - video.depth, _node_video(row) if row[-1] else None)
-        for row in ordered[:DESCENDANTS_PER_PAGE]
+    more = len(fetched) > DESCENDANTS_PER_PAGE
+    page = fetched[:DESCENDANTS_PER_PAGE]
+    if backwards:
+        page.reverse()
+    nodes = [
+        LineageNode(row[4] - video.depth, _node_video(row) if row[-1] else None) for row in page
     ]
-    return descendants, len(ordered) > DESCENDANTS_PER_PAGE
+    return nodes, page, more
 
 
 def _ancestors(video: Video, visible: Q) -> list[LineageNode]:
-    ancestor_ids = _ancestor_ids(video)
+    ancestor_ids = video.ancestor_ids
     if not ancestor_ids:
         return []
     rows = Video.objects.filter(visible, pk__in=ancestor_ids).order_by().values_list(*NODE_FIELDS)
@@ -166,40 +186,33 @@ def _ancestors(video: Video, visible: Q) -> list[LineageNode]:
     return [LineageNode(depth, found.get(pk)) for depth, pk in enumerate(ancestor_ids)]
 
 
-def _count(rows: QuerySet[Video]) -> Subquery:
-    return Subquery(
-        rows.order_by()
-        .annotate(n=Func(template="COUNT(*)", output_field=IntegerField()))
-        .values("n")
-    )
-
-
-def _counts(video: Video) -> dict[str, int]:
-    """Both counts in one query, each from its own index: the subtree's from `lineage_path`
-    alone (no row is read), the direct remixes' from `parent`."""
-    row = (
-        Video.objects.filter(pk=video.pk)
-        .annotate(
-            total=_count(Video.objects.filter(_in_subtree(_own_path(video)))),
-            direct=_count(Video.objects.filter(parent_id=video.pk)),
-        )
-        .values("total", "direct")
-        .first()
-    )
-    return row or {"total": 0, "direct": 0}
-
-
-def lineage_for(*, video: Video, viewer_id: int | None, page: int = 1) -> Lineage:
-    page = max(page, 1)
+def lineage_for(
+    *, video: Video, viewer_id: int | None, cursor: PageCursor | None = None
+) -> Lineage:
     visible = _visible_filter(viewer_id)
-    counts = _counts(video)
-    descendants, has_next = _descendant_page(video, visible, (page - 1) * DESCENDANTS_PER_PAGE)
+    # Read again rather than taken from `video`: the caller's instance may predate a remix.
+    # The cursor node's path comes in the same query, so that the page's bounds are constants
+    # the planner sees (None when that node has been deleted since: the page starts over).
+    here = Video.objects.filter(pk=video.pk).order_by()
+    if cursor is not None:
+        cursor_node = Video.objects.filter(pk=cursor.video_pk).order_by().values("tree_path")
+        here = here.annotate(cursor_path=Subquery(cursor_node[:1]))
+    else:
+        here = here.annotate(cursor_path=Value(None, output_field=CharField()))
+    found = here.values_list("descendant_count", "remix_count", "cursor_path").first()
+    descendant_count, direct_remix_count, cursor_path = found or (0, 0, None)
+    descendants, rows, more = _descendant_page(video, visible, cursor, cursor_path)
+    backwards = cursor is not None and cursor.direction == "before"
+    # Going forwards there is a next page when more rows came; backwards, there always is
+    # (the cursor's node), and symmetrically for the previous page.
+    has_next = bool(rows) and (backwards or more)
+    has_previous = bool(rows) and cursor is not None and (more or not backwards)
     return Lineage(
         video=video,
         ancestors=_ancestors(video, visible),
         descendants=descendants,
-        descendant_count=counts["total"],
-        direct_remix_count=counts["direct"],
-        page=page,
-        has_next=has_next,
+        descendant_count=descendant_count,
+        direct_remix_count=direct_remix_count,
+        next_cursor=cursor_encode(rows[-1][0]) if has_next else None,
+        previous_cursor=cursor_encode(rows[0][0]) if has_previous else None,
     )

@@ -8,10 +8,16 @@ goes through `videos.services` (the state machine lives there), never through `s
 from __future__ import annotations
 
 import secrets
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler
 
 PUBLIC_ID_BYTES = 8  # 11 url-safe characters
 
@@ -23,6 +29,31 @@ def new_public_id() -> str:
 def new_watermark_id() -> int:
     """A 48-bit number for the invisible watermark; 0 is kept for "none"."""
     return secrets.randbits(48) or 1
+
+
+class ByteOrder(models.Func):
+    """`expression` compared byte by byte, whatever the database's collation: a remix tree's
+    depth-first order needs "/" before the digits, which language collations ignore."""
+
+    arity = 1
+
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> tuple[str, Any]:
+        # SQLite compares text byte by byte (BINARY) unless told otherwise.
+        return compiler.compile(self.source_expressions[0])
+
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, Any]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f'({sql}) COLLATE "C"', params
 
 
 class Video(models.Model):
@@ -79,8 +110,9 @@ class Video(models.Model):
     cameo_ids = models.JSONField(default=list, blank=True)
     # A remix: the edit in plain words applied to the parent's plan (prompt stays the parent's).
     remix_edit = models.TextField(max_length=600, blank=True)
-    # Remix lineage: `lineage_path` lists the ancestors' ids from the root, each followed by "/",
-    # so a subtree is one prefix match within one root.
+    # Remix lineage: `lineage_path` lists the ancestors' ids from the root, each followed by "/";
+    # `tree_path` adds the video's own id, so its descendants are the paths that start with its
+    # own, and in byte order they come depth first (a page of them is one index range read).
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="remixes"
     )
@@ -88,7 +120,16 @@ class Video(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="descendants"
     )
     depth = models.PositiveIntegerField(default=0)
-    lineage_path = models.CharField(max_length=2400, blank=True, db_index=True)
+    lineage_path = models.CharField(max_length=2400, blank=True)
+    tree_path = models.GeneratedField(
+        expression=Concat("lineage_path", Cast("id", models.CharField()), models.Value("/")),
+        output_field=models.CharField(max_length=2420),
+        db_persist=True,
+    )
+    # Kept by videos.services.lineage_counts when a remix is created or deleted (whatever its
+    # status: the tree lists every node, unavailable ones included), so no page counts a subtree.
+    descendant_count = models.PositiveIntegerField(default=0)
+    remix_count = models.PositiveIntegerField(default=0, help_text="Direct remixes.")
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -98,10 +139,16 @@ class Video(models.Model):
         indexes = [
             models.Index(fields=["owner", "status", "-created_at"], name="video_owner_status"),
             models.Index(fields=["status", "-published_at"], name="video_published"),
+            models.Index(ByteOrder("tree_path"), name="video_tree_path"),
         ]
 
     def __str__(self) -> str:
         return f"{self.public_id} ({self.status})"
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        """The ids in `lineage_path`, root first (some may be deleted videos)."""
+        return [int(part) for part in self.lineage_path.split("/") if part]
 
     @property
     def is_draft(self) -> bool:

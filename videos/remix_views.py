@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sora_site.core.errors import ApplicationError, NotFound
 from videos import selectors
-from videos.lineage import LineageNode, lineage_for
+from videos.lineage import LineageNode, cursor_decode, lineage_for
 from videos.services.remix import (
     inherited_cameos,
     remix_parent,
@@ -81,10 +81,10 @@ def lineage(request: HttpRequest, public_id: str) -> HttpResponse:
     except NotFound as exc:
         raise Http404(exc.detail) from exc
     try:
-        page = int(request.GET.get("page", "1"))
-    except ValueError:
-        page = 1
-    tree = lineage_for(video=video, viewer_id=viewer_id, page=page)
+        cursor = cursor_decode(after=request.GET.get("after"), before=request.GET.get("before"))
+    except ApplicationError:
+        cursor = None  # a stale or edited page link: the first page
+    tree = lineage_for(video=video, viewer_id=viewer_id, cursor=cursor)
     href = _video_href()
     context = {
         "tree": tree,

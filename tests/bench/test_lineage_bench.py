@@ -30,7 +30,9 @@ def test_small_run_measures_every_node_with_a_constant_query_count() -> None:
     assert report.tree.size == bench.SMALL.descendants
     assert report.tree.deepest.depth == bench.SMALL.depth
     assert {(m.endpoint, m.node) for m in report.measurements} == {
-        (endpoint, node) for endpoint in ("page", "api") for node in ("root", "middle", "deepest")
+        (endpoint, node)
+        for endpoint in ("page", "api")
+        for node in ("root", "middle", "deepest", "root, after middle")
     }
     assert all(len(m.server_ms) == 2 and m.p50 > 0 for m in report.measurements)
     assert report.constant_queries, report.lines()
@@ -52,3 +54,8 @@ def test_the_seeded_tree_has_the_asked_shape() -> None:
     )
     for video in rows.select_related("parent")[:40]:
         assert video.lineage_path == f"{video.parent.lineage_path}{video.parent.pk}/"
+    # The stored counts are those the remix services would have kept.
+    for video in [tree.root, *rows]:
+        below = Video.objects.filter(tree_path__startswith=f"{video.lineage_path}{video.pk}/")
+        assert Video.objects.get(pk=video.pk).descendant_count == below.count() - 1
+        assert Video.objects.get(pk=video.pk).remix_count == video.remixes.count()

@@ -22,6 +22,7 @@ from sora_site.core.errors import Conflict, LimitExceeded, NotFound, ValidationF
 from videos import options
 from videos.events import job_event_send
 from videos.models import GenerationJob, Video
+from videos.services.lineage_counts import remix_counted
 from videos.services.state import job_move, video_move
 from videos.webhooks import webhook_after_commit
 
@@ -230,6 +231,8 @@ def draft_create(
             cameo_ids=[cameo.pk for cameo in cameos],
             **lineage,
         )
+        if parent is not None:
+            remix_counted(remix=video)
         for cameo in cameos:
             appearance_record(
                 cameo=cameo, video_pk=video.pk, video_public_id=video.public_id, video_owner=user

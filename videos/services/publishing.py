@@ -14,6 +14,7 @@ from cameos.services import appearance_forget
 from sora_site.core.errors import Conflict, NotFound, ValidationFailed
 from videos.models import GenerationJob, Video
 from videos.services.generation import moderation_gate
+from videos.services.lineage_counts import remixes_uncounted
 from videos.services.remix import remix_published_changed
 from videos.services.state import video_move
 from videos.webhooks import webhook_after_commit
@@ -117,6 +118,7 @@ def video_delete_draft(*, user: User, public_id: str) -> None:
         names = [name for name in (video.video_file.name, video.poster_file.name) if name]
         GenerationJob.objects.filter(video_id=video.pk).delete()
         appearance_forget(video_pk=video.pk)
+        remixes_uncounted(videos=[video])
         video.delete()
         transaction.on_commit(lambda: storage_delete(names))
     logger.info("video.draft.deleted", extra={"video": public_id, "user": user.pk})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,8 +14,7 @@ from rest_framework.views import APIView
 from sora_site.api import scopes
 from sora_site.api.endpoints.base import user_of
 from sora_site.api.serializers import GenerationSerializer
-from sora_site.core.errors import ValidationFailed
-from videos.lineage import Lineage, LineageNode, lineage_for
+from videos.lineage import Lineage, LineageNode, cursor_decode, lineage_for
 from videos.selectors import video_viewable
 from videos.services.remix import MAX_EDIT_CHARS, remix_request
 
@@ -46,8 +45,14 @@ class LineageSerializer(serializers.Serializer):
     descendants = LineageNodeSerializer(many=True)
     descendant_count = serializers.IntegerField()
     direct_remix_count = serializers.IntegerField()
-    page = serializers.IntegerField()
     has_next = serializers.BooleanField()
+    has_previous = serializers.BooleanField()
+    next_cursor = serializers.CharField(
+        allow_null=True, help_text="Pass as `after` for the next page; null on the last one."
+    )
+    previous_cursor = serializers.CharField(
+        allow_null=True, help_text="Pass as `before` for the previous page; null on the first."
+    )
 
 
 def _node(node: LineageNode) -> dict[str, Any]:
@@ -68,8 +73,10 @@ def _lineage(tree: Lineage) -> dict[str, Any]:
         "descendants": [_node(n) for n in tree.descendants],
         "descendant_count": tree.descendant_count,
         "direct_remix_count": tree.direct_remix_count,
-        "page": tree.page,
         "has_next": tree.has_next,
+        "has_previous": tree.has_previous,
+        "next_cursor": tree.next_cursor,
+        "previous_cursor": tree.previous_cursor,
     }
 
 
@@ -105,14 +112,18 @@ class LineageView(APIView):
         responses={200: LineageSerializer},
         tags=["remix"],
         summary="A video's ancestors and a page of its remixes",
+        description="Remixes come depth first, 50 a page; follow `next_cursor` (as `after`) "
+        "or `previous_cursor` (as `before`). A cursor not made by this server is refused (400 "
+        "`invalid_cursor`).",
+        parameters=[
+            OpenApiParameter("after", str, description="`next_cursor` of the page before"),
+            OpenApiParameter("before", str, description="`previous_cursor` of the page after"),
+        ],
     )
     def get(self, request: Request, public_id: str) -> Response:
         user = user_of(request)
         video = video_viewable(viewer_id=user.pk, public_id=public_id)
-        try:
-            page = int(request.query_params.get("page", "1"))
-        except ValueError as exc:
-            raise ValidationFailed("page must be a number.", code="invalid_page") from exc
-        if page < 1 or page > 10_000:
-            raise ValidationFailed("page must be between 1 and 10000.", code="invalid_page")
-        return Response(_lineage(lineage_for(video=video, viewer_id=user.pk, page=page)))
+        cursor = cursor_decode(
+            after=request.query_params.get("after"), before=request.query_params.get("before")
+        )
+        return Response(_lineage(lineage_for(video=video, viewer_id=user.pk, cursor=cursor)))
