@@ -4,7 +4,7 @@ Every permission level x relationship x adult/teen owner x adult/teen user, chec
 likeness can enter a video: Create (the generation service, by pick and by @mention, and the
 HTTP Create page), remix (a cameo added by @mention in the edit, and one inherited from the
 parent), publish (a draft holding the cameo) and the API (POST /api/v1/generations with an
-@mention). The expected answer comes from a table written from the rules in issue 7, not from
+@mention and with picked cameo_ids). The expected answer comes from a table written from the rules in issue 7, not from
 the code under test. Nothing runs the engine: requests only ever reach an in-memory broker, and
 only the generation service's on-commit enqueue is run, into a stub broker with no worker.
 """
@@ -234,11 +234,11 @@ def publish(ctx: dict[str, Any]) -> bool:
     return True
 
 
-def api_generation(ctx: dict[str, Any]) -> bool:
+def _api_generation(ctx: dict[str, Any], extra: dict[str, Any]) -> bool:
     before = set(Video.objects.values_list("pk", flat=True))
     response = client_for(ctx["user"]).post(
         "/api/v1/generations",
-        {"prompt": f"@{ctx['handle']} {PROMPT}", "duration": 5, "resolution": 480},
+        {"duration": 5, "resolution": 480, **extra},
         content_type="application/json",
     )
     went_in = _new_video_with(ctx["cameo"], ctx["user"], before)
@@ -251,6 +251,14 @@ def api_generation(ctx: dict[str, Any]) -> bool:
     return went_in
 
 
+def api_generation(ctx: dict[str, Any]) -> bool:
+    return _api_generation(ctx, {"prompt": f"@{ctx['handle']} {PROMPT}"})
+
+
+def api_generation_picked(ctx: dict[str, Any]) -> bool:
+    return _api_generation(ctx, {"prompt": PROMPT, "cameo_ids": [ctx["cameo"].pk]})
+
+
 ENTRY_POINTS: dict[str, Callable[[dict[str, Any]], bool]] = {
     "create (service, picked)": create_by_pick,
     "create (service, @mention)": create_by_mention,
@@ -259,6 +267,7 @@ ENTRY_POINTS: dict[str, Callable[[dict[str, Any]], bool]] = {
     "remix (inherited from the parent)": remix_inheriting,
     "publish": publish,
     "API POST /generations (@mention)": api_generation,
+    "API POST /generations (picked)": api_generation_picked,
 }
 
 
