@@ -6,8 +6,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKER_PROCESSES ?= 2
 WORKER_THREADS ?= 1
+WEB_PROCESSES ?= $(shell nproc 2>/dev/null || echo 2)
+WS_PORT ?= 8001
 
-.PHONY: run test worker install install-dev check lint typecheck imports pytest bench clean
+.PHONY: run serve-http serve-ws test worker install install-dev check lint typecheck imports pytest bench clean
 
 # Reinstall only when a requirements file changed since the last install.
 $(BIN)/python:
@@ -32,6 +34,17 @@ run: install
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/daphne -b $(HOST) -p $(PORT) sora_site.asgi:application
+
+# Production web tier (README, "Running with PostgreSQL..."; needs REDIS_URL or BROKER_URL and
+# `make worker`):
+# HTTP on gunicorn sync workers, one per core, each keeping one database connection; the
+# balancer sends /ws/ to daphne, which keeps none (daphne runs each request on its own thread).
+serve-http: install
+	DATABASE_CONN_MAX_AGE=$${DATABASE_CONN_MAX_AGE:-60} $(BIN)/gunicorn sora_site.wsgi:application \
+		--workers $(WEB_PROCESSES) --bind $(HOST):$(PORT) $(GUNICORN_ARGS)
+
+serve-ws: install
+	$(BIN)/daphne -b $(HOST) -p $(WS_PORT) sora_site.asgi:application
 
 worker: install
 	$(BIN)/dramatiq sora_site.worker --processes $(WORKER_PROCESSES) --threads $(WORKER_THREADS) $(WORKER_ARGS)

@@ -2,20 +2,31 @@
 channel layer -> websocket.
 
     .venv/bin/python bench/generation_load.py [--users 20] [--jobs-per-user 1] [--workers 2]
+        [--http-server daphne|gunicorn|wsgi] [--http-processes N]
         [--engine fake|real] [--engine-seconds 1.0] [--redis-url redis://127.0.0.1:6379/8]
-        [--database-url postgres://...] [--update-doc docs/PERFORMANCE.md]
+        [--database-url postgres://...]
 
-Starts one daphne process (the ASGI app) and `--workers` Dramatiq worker processes on Redis,
-against a fresh SQLite file (or --database-url). Each simulated person holds a websocket open on
-/ws/jobs/ with their session, GETs /create/ and POSTs a prompt, at the same moment as all the
-others. Measured per job, from the POST's response: the first event on the person's websocket
-(the "queued" state, sent at commit), the first "running" event, and "succeeded". At the end the
-database says whether every job finished exactly once ("lost" and "duplicated" must be 0).
+Starts the web tier and `--workers` Dramatiq worker processes on Redis, against a fresh SQLite
+file (or --database-url). The web tier is `--http-processes` daphne processes serving HTTP and
+websockets (people spread over them), or, as in production (README, production), HTTP on
+`--http-processes` one-request-at-a-time processes sharing a port - gunicorn sync workers, or
+`wsgi`: the standard library's WSGI server in one process each with SO_REUSEPORT, which behaves
+the same where gunicorn is not installed - plus one daphne process for /ws/ only.
+
+Each simulated person holds a websocket open on /ws/jobs/ with their session, GETs /create/ and
+POSTs a prompt of their own (the prompt classifier caches repeated texts), at the same moment as
+all the others. Measured per job from the moment the POST is sent: its answer (and Django's own
+time, from the Server-Timing header), the first progress event on the person's websocket (the
+job's "queued" state with its place in line and estimate, sent once the request commits, before
+the job reaches the broker), the first "running" event (a worker took it), and "succeeded". At
+the end the database says whether every job finished exactly once ("lost" and "duplicated" must
+be 0).
 
 `--engine fake` (default) uses the test suite's stand-in engine (tests/videos/fake_engine.py,
 through the documented FRAMECAST_ENGINE_CALLABLE seam), taking --engine-seconds per video, so
 the figures are about the site, not the renderer; `--engine real` runs gen_engine at 480p, 5 s.
-The Redis database given is flushed first: give it one nothing else uses.
+The Redis database given is flushed first, and the PostgreSQL database named by --database-url
+is dropped and created again: give it ones nothing else uses.
 """
 
 from __future__ import annotations
@@ -34,6 +45,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +56,7 @@ sys.path.insert(0, str(REPO))
 BIN = Path(sys.executable).parent
 
 
-# --- a minimal websocket client (RFC 6455: handshake, unmasked server text frames) -----------
+# --- a minimal websocket client (RFC 6455: handshake, server text frames, pings) -------------
 
 
 class MiniWebSocket:
@@ -87,8 +99,17 @@ class MiniWebSocket:
             payload = self._read(length)
             if opcode == 0x1:
                 return json.loads(payload)
+            if opcode == 0x9:
+                # daphne pings every 20 s and drops a socket whose pong is 30 s late.
+                self._send(0xA, payload)
             if opcode == 0x8:
                 raise ConnectionError("websocket closed by server")
+
+    def _send(self, opcode: int, payload: bytes) -> None:
+        assert len(payload) < 126, "control frames only"
+        mask = secrets.token_bytes(4)  # client frames are always masked
+        masked = bytes(byte ^ mask[i % 4] for i, byte in enumerate(payload))
+        self.sock.sendall(bytes([0x80 | opcode, 0x80 | len(payload)]) + mask + masked)
 
     def close(self) -> None:
         self.sock.close()
@@ -111,8 +132,78 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
+def serve_wsgi(port: int) -> None:
+    """One process serving one request at a time, as a gunicorn sync worker does: the others
+    wait in the kernel's accept queue (shared with the sibling processes by SO_REUSEPORT),
+    outside the time Django measures."""
+    from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+    from sora_site.wsgi import application  # warms up, as in a gunicorn worker
+
+    class SharedPortServer(WSGIServer):
+        request_queue_size = 128
+
+        def server_bind(self) -> None:
+            self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+            super().server_bind()
+
+    class QuietHandler(WSGIRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    make_server(
+        "127.0.0.1", port, application, server_class=SharedPortServer, handler_class=QuietHandler
+    ).serve_forever()
+
+
+def web_commands(kind: str, processes: int) -> tuple[list[list[str]], list[int], list[int]]:
+    """The web tier's commands, the HTTP port of each person's share, and the websocket ports."""
+    daphne = str(BIN / "daphne")
+    if kind == "daphne":
+        ports = [free_port() for _ in range(processes)]
+        commands = [[daphne, "-b", "127.0.0.1", "-p", str(p), "sora_site.asgi:application"]
+                    for p in ports]  # fmt: skip
+        return commands, ports, ports
+    http_port, ws_port = free_port(), free_port()
+    if kind == "gunicorn":
+        http = [[str(BIN / "gunicorn"), "sora_site.wsgi:application", "--workers",
+                 str(processes), "--bind", f"127.0.0.1:{http_port}"]]  # fmt: skip
+    else:
+        http = [[sys.executable, __file__, "--serve-wsgi", str(http_port)]] * processes
+    websockets = [daphne, "-b", "127.0.0.1", "-p", str(ws_port), "sora_site.asgi:application"]
+    return [*http, websockets], [http_port], [ws_port]
+
+
+def wait_healthy(ports: Sequence[int]) -> None:
+    deadline = time.monotonic() + 120
+    for port in ports:
+        while True:
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit(f"the web process on port {port} did not start")
+            time.sleep(0.3)
+
+
+def fresh_database(url: str) -> None:
+    import psycopg
+
+    server, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--serve-wsgi", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--http-server", choices=["daphne", "gunicorn", "wsgi"], default="daphne")
+    parser.add_argument(
+        "--http-processes", type=int, default=0, help="default: 1 daphne, else one per core"
+    )
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--jobs-per-user", type=int, default=1, choices=[1, 2])
     parser.add_argument("--workers", type=int, default=2)
@@ -121,8 +212,12 @@ def main() -> int:
     parser.add_argument("--engine-seconds", type=float, default=1.0)
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/8")
     parser.add_argument("--database-url", default="")
-    parser.add_argument("--update-doc", default="")
     args = parser.parse_args()
+    if args.serve_wsgi:
+        serve_wsgi(args.serve_wsgi)
+        return 0
+    if not args.http_processes:
+        args.http_processes = 1 if args.http_server == "daphne" else os.cpu_count() or 1
 
     var = Path(tempfile.mkdtemp(prefix="framecast-load-"))
     env = {
@@ -144,6 +239,7 @@ def main() -> int:
         }
     )
     if args.database_url:
+        fresh_database(args.database_url)
         env["DATABASE_URL"] = args.database_url
     if args.engine == "fake":
         env["FRAMECAST_ENGINE_CALLABLE"] = "tests.videos.fake_engine:generate"
@@ -178,16 +274,19 @@ def main() -> int:
         session.create()
         users.append((user, f"{settings.SESSION_COOKIE_NAME}={session.session_key}"))
 
-    port = free_port()
+    commands, http_ports, ws_ports = web_commands(args.http_server, args.http_processes)
+    # One-request-at-a-time HTTP processes keep their one connection; daphne may not (settings).
+    http_env = {**env, "DATABASE_CONN_MAX_AGE": "60"} if args.http_server != "daphne" else env
     processes = [
         subprocess.Popen(
-            [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "sora_site.asgi:application"],
+            command,
             cwd=REPO,
-            env=env,
-            stdout=(var / "daphne.log").open("w"),
+            env=env if "daphne" in command[0] else http_env,
+            stdout=(var / f"web{index}.log").open("w"),
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+        for index, command in enumerate(commands)
     ]
     for index in range(args.workers):
         processes.append(
@@ -198,20 +297,18 @@ def main() -> int:
                 stderr=subprocess.STDOUT, start_new_session=True,
             )
         )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except requests.RequestException:
-                if time.monotonic() > deadline:
-                    raise SystemExit("daphne did not start") from None
-                time.sleep(0.3)
+        wait_healthy(sorted({*http_ports, *ws_ports}))
+        if args.http_server != "daphne":
+            # Every process sharing the port is up once each answered (a cold one would hold
+            # its share of the burst while it loads).
+            for _ in range(4 * args.http_processes):
+                requests.get(f"http://127.0.0.1:{http_ports[0]}/healthz", timeout=120)
         time.sleep(3)  # let the workers boot too
-        results = run_load(base, port, users, args.jobs_per_user)
+        load_before = os.getloadavg()[0]
+        results = run_load(http_ports, ws_ports, users, args.jobs_per_user)
         report = summarise(results, args, var)
+        report["load"] = (load_before, os.getloadavg()[0])
     finally:
         for process in processes:
             if process.poll() is None:
@@ -221,20 +318,20 @@ def main() -> int:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
-    text = render(report)
-    print(text)
-    if args.update_doc:
-        update_doc(Path(args.update_doc), text)
+    print(render(report))
     return 0 if report["lost"] == 0 and report["duplicated"] == 0 else 1
 
 
-def run_load(base: str, port: int, users: list[Any], per_user: int) -> list[dict[str, Any]]:
+def run_load(
+    http_ports: Sequence[int], ws_ports: Sequence[int], users: list[Any], per_user: int
+) -> list[dict[str, Any]]:
     results: list[dict[str, Any]] = []
     lock = threading.Lock()
     start = threading.Barrier(len(users))
 
-    def one_person(cookie: str) -> None:
-        ws = MiniWebSocket("127.0.0.1", port, "/ws/jobs/", cookie)
+    def one_person(person: int, cookie: str) -> None:
+        base = f"http://127.0.0.1:{http_ports[person % len(http_ports)]}"
+        ws = MiniWebSocket("127.0.0.1", ws_ports[person % len(ws_ports)], "/ws/jobs/", cookie)
         ws.receive_json()  # the snapshot
         http = requests.Session()
         http.headers["Cookie"] = cookie
@@ -254,6 +351,7 @@ def run_load(base: str, port: int, users: list[Any], per_user: int) -> list[dict
                 try:
                     event = ws.receive_json()
                 except (OSError, ConnectionError):
+                    finished.set()  # a lost socket: what did not arrive counts as missing
                     return
                 arrivals.append((time.monotonic(), event))
                 if event.get("status") in ("succeeded", "failed", "cancelled"):
@@ -267,7 +365,8 @@ def run_load(base: str, port: int, users: list[Any], per_user: int) -> list[dict
             sent = time.monotonic()
             response = http.post(
                 f"{base}/create/",
-                data={"csrfmiddlewaretoken": token, "prompt": f"a ball bounces, take {n}",
+                data={"csrfmiddlewaretoken": token,
+                      "prompt": f"a red ball bounces {person} times, take {n}",
                       "duration": "5", "aspect": "9:16", "resolution": "480", "style": "auto",
                       "camera": "auto", "seed": ""},
                 headers={"Referer": f"{base}/create/"}, allow_redirects=False, timeout=60,
@@ -279,7 +378,13 @@ def run_load(base: str, port: int, users: list[Any], per_user: int) -> list[dict
                     results.append({"error": f"{response.status_code} {response.text[:200]}"})
                 continue
             video = location.rsplit("#draft-", 1)[1]
-            mine[video] = {"video": video, "sent": sent, "answered": answered}
+            timing = re.search(r"app;dur=([0-9.]+)", response.headers.get("Server-Timing", ""))
+            mine[video] = {
+                "video": video,
+                "sent": sent,
+                "answered": answered,
+                "server": float(timing.group(1)) / 1000 if timing else float("nan"),
+            }
         if mine:
             finished.wait(timeout=900)
         for at, event in list(arrivals):
@@ -295,7 +400,10 @@ def run_load(base: str, port: int, users: list[Any], per_user: int) -> list[dict
         with lock:
             results.extend(mine.values())
 
-    threads = [threading.Thread(target=one_person, args=(cookie,)) for _, cookie in users]
+    threads = [
+        threading.Thread(target=one_person, args=(person, cookie))
+        for person, (_, cookie) in enumerate(users)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -330,10 +438,14 @@ def summarise(results: list[dict[str, Any]], args: Any, var: Path) -> dict[str, 
         "lost": expected - len(succeeded),
         "duplicated": sum(1 for n in engine_runs.values() if n > 1),
         "attempts_over_1": sum(1 for j in jobs if j.attempts > 1),
+        "no_final_event": sum(1 for r in ok if "finished" not in r),
         "jobs_per_minute": len(succeeded) / span * 60,
         "wall_s": span,
         "post_p50": percentile([r["answered"] - r["sent"] for r in ok], 50),
         "post_p95": percentile([r["answered"] - r["sent"] for r in ok], 95),
+        "server_p50": percentile([r["server"] for r in ok], 50),
+        "server_p95": percentile([r["server"] for r in ok], 95),
+        "http_server": args.http_server, "http_processes": args.http_processes,
         "first_event_p50": percentile([r["first_event"] - r["sent"] for r in ok if "first_event" in r], 50),  # noqa: E501
         "first_event_p95": percentile([r["first_event"] - r["sent"] for r in ok if "first_event" in r], 95),  # noqa: E501
         "running_p50": percentile([r["running"] - r["sent"] for r in ok if "running" in r], 50),
@@ -342,14 +454,24 @@ def summarise(results: list[dict[str, Any]], args: Any, var: Path) -> dict[str, 
     }  # fmt: skip
 
 
+def web_tier(r: dict[str, Any]) -> str:
+    n = r["http_processes"]
+    if r["http_server"] == "daphne":
+        return f"{n} daphne process(es) serving HTTP and websockets"
+    http = "gunicorn sync workers" if r["http_server"] == "gunicorn" else (
+        "one-request-at-a-time WSGI processes (standard library, SO_REUSEPORT; as gunicorn "
+        "sync workers)"
+    )  # fmt: skip
+    return f"HTTP on {n} {http}, websockets on 1 daphne process"
+
+
 def render(r: dict[str, Any]) -> str:
     return "\n".join(
         [
-            "## Generation under load (site + workers)",
-            "",
-            f"Measured {r['date']} with `bench/generation_load.py` on {r['cpus']} cores: "
+            f"Measured {r['date']} with `bench/generation_load.py` on {r['cpus']} cores (load "
+            f"average {r['load'][0]:.1f} before, {r['load'][1]:.1f} after): "
             f"{r['users']} people each POSTing {r['jobs_per_user']} prompt(s) to /create/ at "
-            f"once through one daphne process, {r['workers']} Dramatiq worker process(es) x "
+            f"once; {web_tier(r)}; {r['workers']} Dramatiq worker process(es) x "
             f"{r['threads']} thread(s) on Redis, {r['database']}, engine: {r['engine']}"
             + (f" ({r['engine_seconds']} s per video)" if r["engine"] == "fake" else "")
             + ".",
@@ -359,38 +481,21 @@ def render(r: dict[str, Any]) -> str:
             f"| jobs requested / accepted / succeeded | {r['requested']} / {r['accepted']} / "
             f"{r['succeeded']} |",
             f"| lost / run twice | {r['lost']} / {r['duplicated']} |",
+            f"| jobs whose final event never reached the websocket | {r['no_final_event']} |",
             f"| throughput | {r['jobs_per_minute']:.1f} jobs/minute "
             f"({r['wall_s']:.1f} s for all) |",
             f"| POST /create/ latency p50 / p95 | {r['post_p50'] * 1000:.0f} ms / "
             f"{r['post_p95'] * 1000:.0f} ms |",
+            f"| of which inside Django (Server-Timing) p50 / p95 | "
+            f"{r['server_p50'] * 1000:.0f} ms / {r['server_p95'] * 1000:.0f} ms |",
             f"| first progress event (queued state) after sending the POST p50 / p95 | "
             f"{r['first_event_p50'] * 1000:.0f} ms / {r['first_event_p95'] * 1000:.0f} ms |",
             '| first "running" event after sending the POST p50 / p95 | '
             f"{r['running_p50']:.2f} s / "
             f"{r['running_p95']:.2f} s (queueing: jobs wait for a free worker) |",
             "",
-            "Reading it: the first event (the job's queued state, sent when the request's "
-            "transaction commits) reaches the person's websocket a few milliseconds after the "
-            "POST is answered, so its latency is the POST's: one daphne process runs Django's "
-            'sync views one at a time (DESIGN.md, "Serving HTTP"), so a burst of '
-            "simultaneous POSTs queues there; production runs one daphne process per core "
-            'behind a balancer. The first "running" event waits for a free worker: with more '
-            "jobs than worker threads it grows with the queue, and more worker processes (on "
-            "any machine) is the lever.",
-            "",
         ]
     )
-
-
-def update_doc(path: Path, section: str) -> None:
-    text = path.read_text() if path.exists() else "# Performance\n"
-    heading = "## Generation under load (site + workers)"
-    pattern = re.compile(re.escape(heading) + r".*?(?=\n## |\Z)", re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section.rstrip("\n") + "\n", text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text)
 
 
 if __name__ == "__main__":

@@ -14,8 +14,10 @@ from django.conf import settings  # noqa: E402
 
 from sora_site.routing import websocket_urlpatterns  # noqa: E402
 from sora_site.tasks import import_all_actors  # noqa: E402
+from sora_site.warm_up import web_process_warm_up  # noqa: E402
 
 import_all_actors()
+web_process_warm_up()
 if settings.INPROCESS_WORKER:
     from sora_site.broker import start_inprocess_worker
     from sora_site.engine_check import require_engine_ready

@@ -122,7 +122,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
 else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    # 0 (a connection per request) because daphne runs each request's sync code on a thread of
+    # its own: persistent connections outlive those threads and exhaust max_connections. The
+    # HTTP processes (gunicorn sync workers, one request at a time) set 60 (README, production).
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -168,6 +171,9 @@ else:
 # Without a broker URL the worker runs inside the web process (see sora_site/broker.py).
 INPROCESS_WORKER = env.bool("FRAMECAST_INPROCESS_WORKER", default=not BROKER_URL)
 DRAMATIQ_WORKER_THREADS = env.int("FRAMECAST_WORKER_THREADS", default=1)
+# Load the moderation models (~5 s) when a web or worker process starts, not in its first
+# requests or job: a burst of work to a fresh process otherwise all waits for it (warm_up.py).
+WARM_UP = env.bool("FRAMECAST_WARM_UP", default=True)
 
 # --- Auth: custom user, allauth with email login, TOTP two-factor --------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -1,0 +1,42 @@
+"""What a process loads once, at start, before it takes any work.
+
+Every POST to Create (and the API's generations, remixes, captions and comments) runs the prompt
+classifier, whose sentence-embedding model takes seconds to load; every finished video goes
+through the output check (the same classifier for its dialogue, and an ONNX nudity detector).
+Loaded lazily, the first requests of a fresh web process, and the first job of each worker, paid
+that, and everyone queued behind them waited: 20 people posting at once to a new daphne waited
+~6 s each, and a worker's first job took 15-19 s instead of ~1.2 s at load 9
+(bench/generation_load.py). The entry points call these before they take any work."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+
+def web_process_warm_up() -> None:
+    """asgi.py and wsgi.py: each daphne process and each gunicorn worker."""
+    if not settings.WARM_UP:
+        return
+    from moderation.classifier import warm_up
+
+    started = time.perf_counter()
+    warm_up()
+    logger.info("web.warm_up.done", extra={"seconds": round(time.perf_counter() - started, 2)})
+
+
+def worker_process_warm_up() -> None:
+    """sora_site/worker.py: each Dramatiq worker process, before it consumes a message."""
+    if not settings.WARM_UP:
+        return
+    from moderation.classifier import warm_up
+    from moderation.output_check import get_detector
+
+    started = time.perf_counter()
+    warm_up()
+    get_detector()
+    logger.info("worker.warm_up.done", extra={"seconds": round(time.perf_counter() - started, 2)})

@@ -1,0 +1,85 @@
+"""The serving topology: HTTP on one-request-at-a-time WSGI workers, websockets on daphne, and
+database connections that neither server can pile up (README, production)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+
+from sora_site import warm_up
+from tests.sora_site.test_settings import _run, _settings
+
+PRINT_CONN_MAX_AGE = (
+    "import json, django; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps(s.DATABASES['default'].get('CONN_MAX_AGE')))"
+)
+POSTGRES = "postgres://postgres@db.internal:5432/framecast"
+
+
+def _conn_max_age(**env: str) -> object:
+    result = _run(["-c", PRINT_CONN_MAX_AGE], **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_postgres_connections_are_not_kept_by_default() -> None:
+    # daphne runs each request on a thread of its own; a kept connection per thread exhausted
+    # PostgreSQL's max_connections under load (docs/PERFORMANCE.md, "Feed").
+    assert _conn_max_age(DATABASE_URL=POSTGRES) == 0
+
+
+def test_wsgi_workers_may_keep_their_connection() -> None:
+    assert _conn_max_age(DATABASE_URL=POSTGRES, DATABASE_CONN_MAX_AGE="60") == 60
+
+
+def test_sqlite_development_settings_are_unchanged(tmp_path: Path) -> None:
+    assert _settings(FRAMECAST_VAR_DIR=str(tmp_path))["db"] == "django.db.backends.sqlite3"
+
+
+def test_wsgi_entry_point_refuses_to_run_without_a_shared_broker(tmp_path: Path) -> None:
+    result = _run(
+        ["-c", "import sora_site.wsgi"], FRAMECAST_VAR_DIR=str(tmp_path), FRAMECAST_WARM_UP="0"
+    )
+    assert result.returncode != 0
+    assert "needs a shared broker" in result.stderr
+    assert "REDIS_URL" in result.stderr
+
+
+def test_wsgi_entry_point_loads_the_prompt_model_before_serving(tmp_path: Path) -> None:
+    # Redis is never contacted while the app loads, so an address nobody listens on will do.
+    script = (
+        "import sora_site.wsgi as w; from moderation import classifier; "
+        "print(callable(w.application), classifier._bank is not None)"
+    )
+    result = _run(
+        ["-c", script], FRAMECAST_VAR_DIR=str(tmp_path), REDIS_URL="redis://127.0.0.1:9/0"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "True True"
+
+
+@pytest.mark.parametrize(("enabled", "calls"), [(True, 1), (False, 0)])
+def test_warm_up_follows_its_setting(
+    monkeypatch: pytest.MonkeyPatch, enabled: bool, calls: int
+) -> None:
+    seen: list[bool] = []
+    monkeypatch.setattr("moderation.classifier.warm_up", lambda: seen.append(True))
+    with override_settings(WARM_UP=enabled):
+        warm_up.web_process_warm_up()
+    assert len(seen) == calls
+
+
+@pytest.mark.parametrize(("enabled", "calls"), [(True, 2), (False, 0)])
+def test_worker_warm_up_loads_the_classifier_and_the_output_detector(
+    monkeypatch: pytest.MonkeyPatch, enabled: bool, calls: int
+) -> None:
+    loaded: list[str] = []
+    monkeypatch.setattr("moderation.classifier.warm_up", lambda: loaded.append("classifier"))
+    monkeypatch.setattr("moderation.output_check.get_detector", lambda: loaded.append("detector"))
+    with override_settings(WARM_UP=enabled):
+        warm_up.worker_process_warm_up()
+    assert sorted(loaded) == (["classifier", "detector"] if enabled else [])
+    assert len(loaded) == calls
