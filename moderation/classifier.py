@@ -10,6 +10,7 @@ the defaults below otherwise.
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -30,16 +31,20 @@ CONTEXTS = ("prompt", "remix", "caption", "dialogue", "comment", "report")
 
 # Cosine similarity to the nearest exemplar of a category (all-MiniLM-L6-v2 embeddings).
 DEFAULT_THRESHOLDS: dict[str, dict[str, float]] = {
-    policy.MINORS_SEXUAL: {"block": 0.62, "review": 0.62},
-    policy.SEXUAL: {"block": 0.70, "review": 0.60},
-    policy.VIOLENCE: {"block": 0.70, "review": 0.60},
-    policy.SELF_HARM: {"block": 0.68, "review": 0.58},
-    policy.HATE: {"block": 0.70, "review": 0.60},
-    policy.ILLEGAL: {"block": 0.72, "review": 0.62},
-    policy.PUBLIC_FIGURE: {"block": 1.01, "review": 0.80},
-    policy.PRIVATE_LIKENESS: {"block": 0.75, "review": 0.65},
-    policy.COPYRIGHT: {"block": 1.01, "review": 0.80},
-    policy.SPAM: {"block": 0.75, "review": 0.65},
+    # Calibrated on the "dev" and "heldout" rows of tests/data/moderation_prompts.csv: review
+    # just above the best-scoring benign near-miss there, so the unseen splits stay honest.
+    # Minors: only with a minor cue in the text, and then always a block.
+    policy.MINORS_SEXUAL: {"block": 0.56, "review": 0.56},
+    policy.SEXUAL: {"block": 0.62, "review": 0.53},
+    policy.VIOLENCE: {"block": 0.66, "review": 0.57},
+    policy.SELF_HARM: {"block": 0.64, "review": 0.56},
+    policy.HATE: {"block": 0.62, "review": 0.51},
+    policy.ILLEGAL: {"block": 0.62, "review": 0.48},
+    # Names decide these two (rules.py lists); the embedding only sends look-alikes to review.
+    policy.PUBLIC_FIGURE: {"block": 1.01, "review": 0.72},
+    policy.PRIVATE_LIKENESS: {"block": 0.60, "review": 0.45},
+    policy.COPYRIGHT: {"block": 1.01, "review": 0.66},
+    policy.SPAM: {"block": 0.60, "review": 0.45},
 }
 # Teen accounts: every threshold multiplied by this (lower is stricter).
 DEFAULT_TEEN_FACTOR = 0.9
@@ -126,18 +131,71 @@ def warm_up() -> None:
     embedding_scores("warm up")
 
 
-@functools.lru_cache(maxsize=4096)
-def embedding_scores(text: str) -> dict[str, float]:
-    """Best cosine similarity per category, plus "benign"."""
+# A long prompt is also judged clause by clause, so one harmful clause among benign ones is not
+# diluted in the whole-text embedding: split on punctuation and on the words that join clauses.
+_CLAUSE_BREAK = re.compile(
+    r"[,;:.!?()\[\]{}\n\u2014\u2013]+|\s-+\s|\b(?:and|while|then|but|until|till|with|whilst|so)\b"
+)
+MAX_CLAUSES = 5
+# The shared model runs single-threaded on batches of up to this many (core/embeddings.py).
+_BATCH = 4
+
+
+def segments(text: str) -> tuple[str, ...]:
+    """The whole text, then its clauses of two words or more (normalised, glossed form)."""
+    whole = normalize.forms(text)[-1].strip()
+    out = [whole]
+    for piece in _CLAUSE_BREAK.split(normalize.base(text)):
+        clause = normalize.forms(piece)[-1].strip() if piece.strip() else ""
+        if len(clause.split()) >= 2 and clause not in out:
+            out.append(clause)
+        if len(out) > MAX_CLAUSES:
+            break
+    return tuple(out) if len(out) > 2 else (whole,)
+
+
+def _score_vectors(vectors: NDArray[np.float32]) -> list[dict[str, float]]:
     harmful, labels, benign = _exemplar_bank()
-    vector = embedding.embed([text])[0]
-    sims = harmful @ vector
-    scores: dict[str, float] = {}
-    for label, sim in zip(labels, sims.tolist(), strict=True):
-        if sim > scores.get(label, -1.0):
-            scores[label] = float(sim)
-    scores["benign"] = float((benign @ vector).max())
-    return {k: round(v, 4) for k, v in scores.items()}
+    out = []
+    for sims, benign_sims in zip(vectors @ harmful.T, vectors @ benign.T, strict=True):
+        scores: dict[str, float] = {}
+        for label, sim in zip(labels, sims.tolist(), strict=True):
+            if sim > scores.get(label, -1.0):
+                scores[label] = float(sim)
+        scores["benign"] = float(benign_sims.max())
+        out.append({k: round(v, 4) for k, v in scores.items()})
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def embedding_scores(text: str) -> tuple[dict[str, float], ...]:
+    """Per segment (the whole text first, then its clauses): the cosine similarity of the
+    nearest exemplar of each category, plus "benign" (nearest benign exemplar)."""
+    parts = segments(text)
+    vectors = np.concatenate(
+        [embedding.embed(list(parts[i : i + _BATCH])) for i in range(0, len(parts), _BATCH)]
+    )
+    return tuple(_score_vectors(vectors))
+
+
+def best_scores(per_segment: tuple[dict[str, float], ...]) -> dict[str, float]:
+    """For display and records: each category's best segment; "benign" of the whole text."""
+    best: dict[str, float] = {}
+    for scores in per_segment:
+        for code, sim in scores.items():
+            if code != "benign" and sim > best.get(code, -1.0):
+                best[code] = sim
+    if per_segment:
+        best["benign"] = per_segment[0]["benign"]
+    return best
+
+
+def _passing(per_segment: tuple[dict[str, float], ...], code: str, margin: float) -> float | None:
+    """The best score of `code` over the segments not closer to a benign exemplar (by margin)."""
+    return max(
+        (seg[code] for seg in per_segment if code in seg and seg[code] - seg["benign"] >= margin),
+        default=None,
+    )
 
 
 # --- The decision --------------------------------------------------------------------------------
@@ -217,21 +275,20 @@ def check_prompt(
     scores: dict[str, float] = {}
     strong_block = best is not None and best[0] == _VERDICT_RANK[BLOCK]
     if use_embedding and not strong_block:
-        # The de-leeted, re-joined form: "n a k 3 d" means what "naked" means.
-        scores = embedding_scores(forms[-1].strip())
-        benign = scores.get("benign", 0.0)
+        per_segment = embedding_scores(text)
+        scores = best_scores(per_segment)
         factor = config.teen_factor if teen else 1.0
         for code in policy.CATEGORY_CODES:
-            sim = scores.get(code)
+            sim = _passing(per_segment, code, config.benign_margin)
             if sim is None:
                 continue
             limits = config.thresholds.get(code, {})
             block_t = float(limits.get("block", 1.01)) * factor
             review_t = float(limits.get("review", 1.01)) * factor
-            if sim - benign < config.benign_margin:
-                continue
             if code == policy.MINORS_SEXUAL:
-                # Zero tolerance: close to the exemplars and about a minor is a block.
+                # Zero tolerance: about a minor and close to the minors' or the adult sexual
+                # exemplars (at the minors' lower threshold) is a block.
+                sim = max(sim, _passing(per_segment, policy.SEXUAL, config.benign_margin) or 0.0)
                 if sim >= review_t and minor_cue:
                     offer(BLOCK, code, sim, (), "embedding")
                 continue

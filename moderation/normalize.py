@@ -2,7 +2,10 @@
 
 Casefolded, accents and zero-width characters stripped, common homoglyphs and leetspeak mapped
 back to letters, letters spelled out with spaces or dots joined, punctuation turned into spaces
-(so rules match on word boundaries). Pure: no Django imports.
+(so rules match on word boundaries). The last form also spells out chat slang ("kms", "ppl"),
+restores dropped g's ("strippin") and glosses common words from a few other languages
+("desnuda", "sangre") into English, so the rules and the English-only embedding model see
+what the writer meant. Pure: no Django imports.
 """
 
 from __future__ import annotations
@@ -65,14 +68,250 @@ def words(text: str) -> str:
     return " " + _NON_WORD.sub(" ", text).strip() + " "
 
 
+# Words English speakers type in chat, and words from a few other languages that prompts mix
+# in, by what they mean (accents are already stripped). Whole words only; the glossed form is
+# an extra form, so a wrong gloss can add a match but never hide the original words.
+_GLOSSARY: dict[str, str] = {
+    # chat slang and abbreviations
+    "kms": "kill myself",
+    "kys": "kill yourself",
+    "unalive": "kill",
+    "unalived": "killed",
+    "unaliving": "killing",
+    "sewerslide": "suicide",
+    "ppl": "people",
+    "gurl": "girl",
+    "grl": "girl",
+    "gf": "girlfriend",
+    "bf": "boyfriend",
+    "bday": "birthday",
+    "pics": "pictures",
+    "pic": "picture",
+    "vid": "video",
+    "vids": "videos",
+    "pov": "point of view",
+    "thinspo": "thinspiration starving skinny",
+    "proana": "pro anorexia",
+    "nudez": "nudes",
+    "noods": "nudes",
+    "nekkid": "naked",
+    "nekid": "naked",
+    "preggo": "pregnant",
+    "smut": "porn",
+    "lewd": "sexual",
+    "lewds": "sexual pictures",
+    "yrs": "years",
+    "yr": "year",
+    "u": "you",
+    "ur": "your",
+    "w": "with",
+    "wif": "with",
+    "dat": "that",
+    "dis": "this",
+    "dem": "them",
+    "bc": "because",
+    "cuz": "because",
+    "tho": "though",
+    "gonna": "going to",
+    "wanna": "want to",
+    "gotta": "got to",
+    "lil": "little",
+    "sis": "sister",
+    "bro": "brother",
+    # Spanish / Portuguese / Italian / French / German, the words harmful prompts lean on
+    "desnudo": "naked",
+    "desnuda": "naked",
+    "desnudos": "naked",
+    "desnudas": "naked",
+    "nua": "naked",
+    "nue": "naked",
+    "nues": "naked",
+    "nuda": "naked",
+    "nackt": "naked",
+    "pelada": "naked",
+    "pelado": "naked",
+    "sexo": "sex",
+    "sesso": "sex",
+    "porno": "porn",
+    "tetas": "breasts",
+    "seins": "breasts",
+    "nina": "girl",
+    "ninas": "girls",
+    "nino": "boy",
+    "ninos": "children",
+    "menina": "girl",
+    "menino": "boy",
+    "bambina": "girl",
+    "bambino": "boy",
+    "enfant": "child",
+    "enfants": "children",
+    "madchen": "girl",
+    "fillette": "little girl",
+    "chica": "girl",
+    "chico": "boy",
+    "adolescente": "teenager",
+    "adolescentes": "teenagers",
+    "anos": "years old",
+    "ans": "years old",
+    "jahre": "years old",
+    "anni": "years old",
+    "mujer": "woman",
+    "mujeres": "women",
+    "femme": "woman",
+    "frau": "woman",
+    "hombre": "man",
+    "homme": "man",
+    "mann": "man",
+    "cama": "bed",
+    "ducha": "shower",
+    "douche": "shower",
+    "playa": "beach",
+    "plage": "beach",
+    "calle": "street",
+    "sangre": "blood",
+    "sangue": "blood",
+    "blut": "blood",
+    "muerte": "death",
+    "morte": "death",
+    "mort": "death",
+    "muerto": "dead",
+    "muerta": "dead",
+    "matar": "kill",
+    "tuer": "kill",
+    "toten": "kill",
+    "uccidere": "kill",
+    "asesinato": "murder",
+    "meurtre": "murder",
+    "apunalado": "stabbed",
+    "apunalada": "stabbed",
+    "acuchillado": "stabbed",
+    "poignarde": "stabbed",
+    "poignardee": "stabbed",
+    "erstochen": "stabbed",
+    "esfaqueado": "stabbed",
+    "decapitado": "beheaded",
+    "decapite": "beheaded",
+    "tortura": "torture",
+    "torturado": "tortured",
+    "suicidio": "suicide",
+    "suicidarse": "kill myself",
+    "selbstmord": "suicide",
+    "cortarse": "cut myself",
+    "bomba": "bomb",
+    "bombe": "bomb",
+    "casera": "homemade",
+    "casero": "homemade",
+    "explosivo": "explosive",
+    "explosif": "explosive",
+    "arma": "weapon",
+    "armas": "weapons",
+    "pistola": "gun",
+    "droga": "drugs",
+    "drogas": "drugs",
+    "drogue": "drugs",
+    "fabricar": "make",
+    "fabriquer": "make",
+    "hacer": "make",
+    "mucha": "a lot of",
+    "mucho": "a lot of",
+    "puta": "whore",
+}
+# A dropped final g ("strippin", "takin") is put back, except on common words that really end
+# in "in" (the glossed form feeds the embedding model, which should still see "a cabin").
+_DROPPED_G = re.compile(r"\b[a-z]{2,}[^aeiou\s]in\b")
+_REAL_IN_WORDS = frozenset(
+    [
+        "cabin",
+        "robin",
+        "violin",
+        "muffin",
+        "begin",
+        "cousin",
+        "margin",
+        "origin",
+        "basin",
+        "raisin",
+        "toxin",
+        "satin",
+        "latin",
+        "dolphin",
+        "coffin",
+        "goblin",
+        "napkin",
+        "pumpkin",
+        "griffin",
+        "kevin",
+        "martin",
+        "justin",
+        "austin",
+        "berlin",
+        "dublin",
+        "admin",
+        "cumin",
+        "vermin",
+        "resin",
+        "assassin",
+        "moccasin",
+        "mandolin",
+        "insulin",
+        "penicillin",
+        "aspirin",
+        "heroin",
+        "kremlin",
+        "gremlin",
+        "bulletin",
+        "zeppelin",
+        "javelin",
+        "pippin",
+        "bumpkin",
+        "catkin",
+        "gherkin",
+        "bodkin",
+        "franklin",
+        "lincoln",
+    ]
+)
+_GLOSS_WORD = re.compile(r"[a-z]+")
+# Phrases glossed before single words.
+_PHRASES: dict[str, str] = {
+    "jerking off": "masturbating",
+    "jerk off": "masturbate",
+    "jerks off": "masturbates",
+    "jacking off": "masturbating",
+    "wanking": "masturbating",
+    "wanks": "masturbates",
+    "fapping": "masturbating",
+    "sin ropa": "without clothes",
+    "sem roupa": "without clothes",
+    "sans vetements": "without clothes",
+    "ohne kleidung": "without clothes",
+    "senza vestiti": "without clothes",
+    "pro ana": "pro anorexia",
+    "pro mia": "pro bulimia",
+}
+_PHRASE = re.compile(r"\b(?:" + "|".join(map(re.escape, _PHRASES)) + r")\b")
+
+
+def _restore_g(match: re.Match[str]) -> str:
+    word = match.group(0)
+    return word if word in _REAL_IN_WORDS else word + "g"
+
+
+def _gloss(text: str) -> str:
+    text = _DROPPED_G.sub(_restore_g, text)
+    text = _PHRASE.sub(lambda m: _PHRASES[m.group(0)], text)
+    return _GLOSS_WORD.sub(lambda m: _GLOSSARY.get(m.group(0), m.group(0)), text)
+
+
 def forms(text: str) -> tuple[str, ...]:
-    """Distinct word-forms of `text` to match rules against (plain first)."""
+    """Distinct word-forms of `text` to match rules against (plain first, glossed last)."""
     plain = base(text)
     deleet = _TOKEN.sub(lambda m: _deleet_token(m.group(0)), plain)
     joined = _SPELLED.sub(lambda m: re.sub(r"[\s.\-_*·]+", "", m.group(0)), deleet)
     squeezed = _REPEATS.sub(r"\1", joined)
+    glossed = _gloss(words(squeezed))
     out: list[str] = []
-    for variant in (plain, deleet, joined, squeezed):
+    for variant in (plain, deleet, joined, squeezed, glossed):
         w = words(variant)
         if w not in out:
             out.append(w)

@@ -65,6 +65,12 @@ MINOR_CUES = _alt(
     r"not yet 18",
     r"under eighteen",
     r"little (?:sister|brother|cousin)",
+    # School years and bare ages said of a person: "a 7th grader", "she's 15", "maybe 12".
+    r"(?:[1-9]|1[0-2])(?:st|nd|rd|th) grade(?:rs?)?",
+    r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth) grade(?:rs?)?",
+    r"(?:freshm[ae]n|sophomores?) in high school",
+    rf"(?:she s|he s|they re|is|are|maybe|about|around|only|just|barely|aged?) {_UNDER_18}(?! (?:am|pm|dollars?|euros?|pounds?|minutes?|hours?|o clock|percent|feet|foot|meters?|metres?|miles?|km|kg))",
+    r"lolitas?",
 )
 # Alone, these are already the zero-tolerance category.
 CSAM_TERMS = _alt(
@@ -73,7 +79,7 @@ CSAM_TERMS = _alt(
     r"jail ?bait",
     r"child ?porn\w*",
     r"kiddie ?porn\w*",
-    r"cp (?:video|pics?|content|links?)",
+    r"cp (?:videos?|vids?|pics?|content|links?|style|stuff|clips?|material)",
     r"csam",
     r"pedo(?:phile|philia|philic|s)?",
     r"paedo(?:phile|philia|philic|s)?",
@@ -244,6 +250,7 @@ MINOR_SEXUALISING = _alt(
     r"dating (?:a|an) (?:man|woman|adult)",
     r"in bed together",
     r"sleepover with (?:a|an) (?:man|adult)",
+    r"(?:tak\w*|pull\w*|strip\w*|remov\w*|lift\w*) (?:off |up |down )?(?:her|his|their) (?:shirt|top|skirt|dress|shorts|pants|trousers|clothes|towel|swimsuit|bikini)",
 )
 # The minor-sexualising words need more than a minor cue: an adult, a camera focus, or allure.
 MINOR_SEXUALISING_CONTEXT = _alt(
@@ -268,6 +275,12 @@ MINOR_SEXUALISING_CONTEXT = _alt(
     r"boyfriend",
     r"girlfriend",
     r"lover",
+    # Undressing slowly, suggestive poses, a camera as the audience.
+    r"slowly",
+    r"bend(?:s|ing)? over",
+    r"(?:pulled|taken|ripped) (?:off|down)",
+    r"make it (?:hot|spicy|steamy|sexy)",
+    r"for the (?:cam|camera|webcam)",
 )
 
 # --- Violence ----------------------------------------------------------------------------------
@@ -470,7 +483,9 @@ HATE_STRONG = _alt(
     r"shemales?",
     r"zipperheads?",
     rf"{_GROUPS} (?:are|is|being)(?: (?:drawn|shown|portrayed|depicted|treated) (?:as|like))? (?:all )?(?:vermin|animals|subhuman|sub human|inferior|parasites|rats|cockroaches|filth|disgusting|evil|dogs|a disease|a plague|scum|trash|garbage|apes|monkeys|terrorists|criminals|rapists|pedophiles|not human|less than human|the enemy)",
-    rf"(?:kill|exterminat\w*|gas|deport|lynch|hang|burn|eradicate|wipe out|get rid of|purge|cleanse|hunt(?:ing)? down|round up|beat up|attack\w*|shoot\w*|bomb\w*) (?:all |the |those )?(?:filthy |dirty )?{_GROUPS}",
+    rf"(?:kill|exterminat\w*|gas|deport|lynch|hang|burn|eradicate|wipe out|get rid of|purge|cleanse|hunt(?:ing)? down|round up|beat up|attack\w*|shoot\w*|bomb\w*) (?:all (?:the |those |of the )?|the |those )?(?:filthy |dirty )?{_GROUPS}",
+    # Dehumanising comparisons: "<group> crossing the border like cockroaches".
+    rf"{_GROUPS}(?: \w+){{0,5}} (?:like|as|are|r) (?:\w+ )?(?:vermin|rats|cockroaches|roaches|insects|animals|apes|monkeys|parasites|pigs|dogs|savages|subhumans?|a plague|a disease|a virus|freaks|degenerates|perverts)",
     rf"(?:death|die) to (?:all |the )?{_GROUPS}",
     rf"(?:i )?hate (?:all )?{_GROUPS}",
     rf"{_GROUPS} (?:should|must|deserve to|need to) (?:all )?(?:die|be killed|be gassed|be exterminated|be deported|be shot|burn|hang|suffer|be wiped out|go back)",
@@ -660,11 +675,14 @@ SPAM_STRONG = _alt(
     r"visit (?:my|our) (?:site|website|store|shop)",
     r"giveaway (?:click|dm|link)",
 )
-GLUED_SPAM = re.compile(r"(\b\w+\b)(?: \1\b){7,}")  # the same word eight times in a row
+GLUED_SPAM = re.compile(
+    r"(\b\w+\b)(?: \1\b){7,}"  # the same word eight times in a row
+    r"|(\b\w+(?: \w+){1,5}\b)(?: \2\b){2,}"  # the same phrase three times in a row
+)
 # Matched on the base text (punctuation kept): links, e-mail addresses, phone numbers.
 RAW_SPAM = re.compile(
     r"(?:https?://|www\.)\S+|\b[a-z0-9-]{2,}\.(?:com|net|org|io|ly|xyz|shop|store|biz|info|ru|top|link|click|me|gg|tv|co)\b(?:/\S*)?"
-    r"|\b[\w.+-]+@[\w-]+\.[\w.]+\b|\+?\d[\d\s().-]{8,}\d|\b\d{1,3} ?% (?:off|free|guaranteed)"
+    r"|\b[\w.+-]+@[\w-]+\.[\w.]+\b|\+?\d[\d\s().-]{8,}\d|\b(?:call|text|dial|whatsapp|phone|ring)(?: \w+)? \+?\d[\d\s().-]{5,}\d|\b\d{1,3} ?% (?:off|free|guaranteed)"
 )
 LONG_JUNK = re.compile(r"\b\w{40,}\b")
 

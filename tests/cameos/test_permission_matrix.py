@@ -4,9 +4,10 @@ Every permission level x relationship x adult/teen owner x adult/teen user, chec
 likeness can enter a video: Create (the generation service, by pick and by @mention, and the
 HTTP Create page), remix (a cameo added by @mention in the edit, and one inherited from the
 parent), publish (a draft holding the cameo) and the API (POST /api/v1/generations with an
-@mention and with picked cameo_ids). The expected answer comes from a table written from the rules in issue 7, not from
-the code under test. Nothing runs the engine: requests only ever reach an in-memory broker, and
-only the generation service's on-commit enqueue is run, into a stub broker with no worker.
+@mention and with picked cameo_ids). The expected answer comes from a table written from the
+rules in issue 7, not from the code under test. Nothing runs the engine: requests only ever
+reach an in-memory broker, and only the generation service's on-commit enqueue is run, into a
+stub broker with no worker.
 """
 
 from __future__ import annotations
