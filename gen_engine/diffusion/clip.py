@@ -91,13 +91,15 @@ def make_clip(
     total = max(1, math.ceil(spec.frame_count / spec.fps * family.fps))
     spans = [(start, min(window, total - start)) for start in range(0, total, window)]
     made: list[Frames] = []
+    prompt = describe(spec, plan)
+    encoded: dict[int, dict[str, Any]] = {}  # one text encoding per loaded model, not per window
     for index, (start, length) in enumerate(spans):
         check_cancel()
         frames_wanted = window_length(length, model.geometry)
         job = _Window(
             spec=spec,
             settings=settings,
-            prompt=describe(spec, plan),
+            prompt=prompt,
             mode=mode,
             size=(width, height),
             frames=frames_wanted,
@@ -105,6 +107,7 @@ def make_clip(
             init=_physics_frames(physics, spec, family.fps, start, frames_wanted, (width, height))
             if mode in ("video", "image")
             else None,
+            encoded=encoded,
         )
 
         def on_step(fraction: float, i: int = index) -> None:
@@ -182,12 +185,13 @@ def _physics_frames(
     last = spec.frame_count - 1
     wanted = [min(last, round((start + j) / native_fps * spec.fps)) for j in range(count)]
     rendered: dict[int, Frames] = {}
+    needed = set(wanted)
     first = wanted[0]
     while first <= wanted[-1]:
         stop = min(last + 1, first + 16)
         batch = physics.render(first, stop)
         for offset in range(stop - first):
-            if first + offset in wanted:
+            if first + offset in needed:
                 rendered[first + offset] = batch[offset]
         first = stop
     width, height = size
@@ -205,6 +209,7 @@ class _Window:
     frames: int
     seed: int
     init: list[Image.Image] | None
+    encoded: dict[int, dict[str, Any]]  # shared by a clip's windows, keyed by id(model)
 
 
 def _run_with_oom_retry(
@@ -266,7 +271,9 @@ def run_window(
         "callback_on_step_end": step_end,
     }
     arguments.update(_conditioning(model, job, settings))
-    arguments.update(_prompts(model, pipeline, job.prompt, guidance))
+    if id(model) not in job.encoded:
+        job.encoded[id(model)] = _prompts(model, pipeline, job.prompt, guidance)
+    arguments.update(job.encoded[id(model)])
     try:
         output = denoise(model, pipeline, arguments, settings.quality, steps)
     except _Stop as stop:

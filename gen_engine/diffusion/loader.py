@@ -84,6 +84,8 @@ def check_gpu_worker(model_dir: str, device: str = "auto") -> str:
     family = detect_family(model_dir)
     if device == "cpu":
         return f"{family.label} from {model_dir} on the CPU"
+    if device != "auto":
+        resolve_device(device)  # a misspelt GEN_ENGINE_DEVICE fails here, not in every job
     if not torch.cuda.is_available():
         raise GenerationError(
             "cuda_missing",

@@ -169,6 +169,27 @@ def test_cancel_between_steps_stops_and_leaves_nothing(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_the_prompt_is_encoded_once_per_clip_not_per_window(
+    checkpoints: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = loader.load(DiffusionSettings(model_dir=str(checkpoints["wan"])))
+    encodes: list[str] = []
+    for pipeline in model.pipelines.values():
+        original = pipeline.encode_prompt
+        monkeypatch.setattr(
+            pipeline,
+            "encode_prompt",
+            lambda *a, _o=original, **k: (encodes.append(k["prompt"]), _o(*a, **k))[1],
+        )
+    progress: list[str] = []
+    generate_unchecked(
+        tiny_spec(checkpoints["wan"]), tmp_path, on_progress=lambda p: progress.append(p.message)
+    )
+    assert "Window 2 of 2" in progress  # two windows ...
+    # ... one text encoding (the pipeline's own calls get the embeddings, prompt=None)
+    assert len([prompt for prompt in encodes if prompt is not None]) == 1
+
+
 def test_image_to_video_starts_from_the_cameo_face(
     checkpoints: dict[str, Path], tmp_path: Path
 ) -> None:
@@ -240,7 +261,7 @@ def test_out_of_memory_is_retried_once_with_less_memory_then_reported(
     model = loader.load(settings)
     job = clip._Window(
         spec=tiny_spec(checkpoints["ltx"]), settings=settings, prompt="a cat", mode="text",
-        size=(32, 64), frames=9, seed=1, init=None,
+        size=(32, 64), frames=9, seed=1, init=None, encoded={},
     )  # fmt: skip
     attempts: list[str] = []
 
@@ -269,6 +290,9 @@ def test_gpu_worker_check_names_what_is_missing(checkpoints: dict[str, Path]) ->
     with pytest.raises(GenerationError) as missing:
         loader.check_gpu_worker("")
     assert missing.value.code == "checkpoint_missing"
+    with pytest.raises(GenerationError) as misspelt:
+        loader.check_gpu_worker(str(checkpoints["wan"]), device="gpu0")
+    assert misspelt.value.code == "invalid_device"
     assert "CPU" in loader.check_gpu_worker(str(checkpoints["wan"]), device="cpu")
     if torch.cuda.is_available():
         assert "Wan" in loader.check_gpu_worker(str(checkpoints["wan"]))
