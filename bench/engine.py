@@ -156,6 +156,8 @@ def main() -> None:
     parser.add_argument("--update-doc", type=Path)
     parser.add_argument("--child", choices=("on", "off"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.runs < 1:
+        parser.error("--runs must be 1 or more")
     if args.child:
         print(json.dumps(child(args.child == "on", args.runs)))
         return

@@ -30,7 +30,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from gen_engine.provenance.detection import detect
+from gen_engine.provenance.detection import Z_THRESHOLD, detect
 from gen_engine.provenance.visible import FrameMarker
 from gen_engine.types import GenerationSpec
 
@@ -404,8 +404,8 @@ def report(records: list[Record], args: argparse.Namespace) -> str:
         "",
         f"- False detections: {sum(r['found'] for r in clean)} / {len(clean)} "
         f"never-watermarked clips ({width}x{height}, {args.clean_seconds:g} s; highest pilot "
-        f"z {max_clean_z:.2f}, threshold 7), {sum(r['found'] for r in wrong)} / {len(wrong)} "
-        "wrong-key trials.",
+        f"z {max_clean_z:.2f}, threshold {Z_THRESHOLD:g}), "
+        f"{sum(r['found'] for r in wrong)} / {len(wrong)} wrong-key trials.",
         "- Invisible mark PSNR (visibly marked frame vs fully marked, before encoding): "
         f"luma {np.mean([c['psnr_luma'] for c in clips]):.2f} dB "
         f"(min {np.min([c['psnr_luma'] for c in clips]):.2f}), "

@@ -70,7 +70,11 @@ def main(argv: list[str] | None = None) -> int:
     if not Path(args.file).is_file():
         print(f"no such file: {args.file}", file=sys.stderr)
         return 2
-    key = bytes.fromhex(args.key_hex) if args.key_hex else None
+    try:
+        key = bytes.fromhex(args.key_hex) if args.key_hex else None
+    except ValueError:
+        print(f"--key-hex is not hexadecimal: {args.key_hex!r}", file=sys.stderr)
+        return 2
     try:
         found = detect(args.file, key=key)
     except ValueError as error:

@@ -222,3 +222,8 @@ def test_garbage_file_is_reported_not_raised(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="not a readable video"):
         detect(junk)
     assert cli_main(["detect", str(junk)]) == 2
+
+
+def test_cli_bad_key_hex_is_a_usage_error(signed: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli_main(["detect", str(signed), "--key-hex", "not-hex"]) == 2
+    assert "--key-hex is not hexadecimal" in capsys.readouterr().err
