@@ -131,7 +131,9 @@ def test_markup_and_controls_never_reach_the_plan() -> None:
 
 def test_hostile_remix_edits() -> None:
     parent = plan_scene("a dog runs on the beach")
-    for index, edit in enumerate(PROMPTS[::10]):
+    edits = PROMPTS[::10]
+    planned = 0
+    for index, edit in enumerate(edits):
         try:
             plan = plan_scene("", remix_of=RemixOf(parent_plan=parent, edit_prompt=edit))
         except GenerationError as error:
@@ -139,3 +141,6 @@ def test_hostile_remix_edits() -> None:
             continue
         _check(plan)
         assert plan.prompt == parent.prompt
+        planned += 1
+    # Refusing every hostile edit would also "pass" the loop: most must still yield a plan.
+    assert planned >= len(edits) // 2, (planned, len(edits))
