@@ -24,8 +24,8 @@ AVATAR_CONTENT_TYPE = "image/webp"
 ALLOWED_FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
 
 # Errors Pillow raises for files that are not (complete, sane) images. Listed, not `Exception`,
-# so a bug in our own code still surfaces.
-_BROKEN_IMAGE_ERRORS = (
+# so a bug in our own code still surfaces. Other apps that decode uploads catch the same list.
+BROKEN_IMAGE_ERRORS = (
     UnidentifiedImageError,
     OSError,
     SyntaxError,
@@ -89,7 +89,7 @@ def avatar_reencode(upload: IO[bytes]) -> bytes:
                 "megapixels are allowed.",
                 code="too_many_pixels",
             ) from exc
-        except _BROKEN_IMAGE_ERRORS as exc:
+        except BROKEN_IMAGE_ERRORS as exc:
             raise ValidationFailed(NOT_AN_IMAGE, code="not_an_image") from exc
 
 

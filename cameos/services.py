@@ -534,7 +534,9 @@ def verification_clips_purge(*, now: dt.datetime | None = None) -> int:
 
 
 def _image_reencode(upload: IO[bytes]) -> tuple[bytes, int, int]:
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    from PIL import Image, ImageOps
+
+    from accounts.images import BROKEN_IMAGE_ERRORS
 
     size = getattr(upload, "size", None)
     if size is not None and size > MAX_IMAGE_BYTES:
@@ -555,7 +557,7 @@ def _image_reencode(upload: IO[bytes]) -> tuple[bytes, int, int]:
                 )
             image.load()
             picture = ImageOps.exif_transpose(image).convert("RGBA")
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError) as exc:
+    except (Image.DecompressionBombError, *BROKEN_IMAGE_ERRORS) as exc:
         raise ValidationFailed("That file is not an image we can read.", code="not_image") from exc
     picture.thumbnail((1024, 1024))
     out = io.BytesIO()

@@ -19,6 +19,7 @@ from feed.models import Comment, FeedDay, FeedPreference, Like, SeeLess, VideoSt
 from feed.selectors import visible_published_videos
 from sora_site.core import embeddings
 from sora_site.core.errors import LimitExceeded, NotFound, PermissionDenied, ValidationFailed
+from sora_site.core.text import reject_nul
 from videos.models import Video
 
 COMMENT_MAX_CHARS = 500
@@ -93,7 +94,7 @@ def _moderate_comment(viewer: User, text: str) -> None:
 
 
 def comment_create(*, viewer: User, video: Video, text: str) -> Comment:
-    text = (text or "").strip()
+    text = reject_nul((text or "").strip(), "comment")
     if not text:
         raise ValidationFailed("Write something first.", code="empty_comment")
     if len(text) > COMMENT_MAX_CHARS:
@@ -172,7 +173,7 @@ def _phrase_vectors(phrases: list[str]) -> bytes | None:
 
 
 def preference_set(*, viewer: User, text: str) -> FeedPreference:
-    text = (text or "").strip()
+    text = reject_nul((text or "").strip(), "text")
     if len(text) > PREFERENCE_MAX_CHARS:
         raise ValidationFailed(
             f"Keep it under {PREFERENCE_MAX_CHARS} characters.", code="preference_too_long"

@@ -101,6 +101,14 @@ def report_create(*, reporter: User, target: models.Model, reason: str, note: st
             "You have already reported this; a moderator will look at it.", code="duplicate"
         )
     _rate_limit_take(reporter)
+    # One transaction: the report, its case and any hiding land together or not at all.
+    with transaction.atomic():
+        return _report_record(reporter, target, ct, reason, note)
+
+
+def _report_record(
+    reporter: User, target: models.Model, ct: ContentType, reason: str, note: str
+) -> Report:
     try:
         with transaction.atomic():
             report = Report.objects.create(

@@ -47,7 +47,7 @@ def _report_target(request: HttpRequest, kind: str, object_id: str) -> models.Mo
         from accounts.models import User
 
         user = User.objects.filter(handle=object_id.lower().lstrip("@"), is_active=True).first()
-        if user is None and object_id.isdigit():
+        if user is None and object_id.isdecimal():
             user = User.objects.filter(pk=int(object_id), is_active=True).first()
         if user is None:
             raise Http404("No such account.")
@@ -57,7 +57,7 @@ def _report_target(request: HttpRequest, kind: str, object_id: str) -> models.Mo
             comment_model = apps.get_model("feed", "Comment")
         except LookupError as exc:
             raise Http404("Comments cannot be reported yet.") from exc
-        if not object_id.isdigit():
+        if not object_id.isdecimal():
             raise Http404("No such comment.")
         comment = get_object_or_404(comment_model, pk=int(object_id))
         video = getattr(comment, "video", None)

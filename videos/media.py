@@ -20,7 +20,8 @@ from django.http import (
 from django.utils.http import http_date
 
 CHUNK = 64 * 1024
-RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
+# ASCII digits, at most 20: a longer number is past any file, and int() refuses over 4300 digits.
+RANGE_RE = re.compile(r"^bytes=([0-9]{0,20})-([0-9]{0,20})$")
 
 
 class RangeNotSatisfiable(Exception):

@@ -16,7 +16,11 @@ def verify_page(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "videos/verify.html", context)
     # Refuse an oversized body from its declared length, before reading it.
-    declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        context["error"] = "The upload's declared length is not a number."
+        return render(request, "videos/verify.html", context, status=400)
     if declared > settings.VERIFY_MAX_UPLOAD_BYTES + 64 * 1024:
         context["error"] = f"The file is larger than {context['max_mb']} MB."
         return render(request, "videos/verify.html", context, status=413)

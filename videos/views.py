@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cameos import selectors as cameo_selectors
 from sora_site.core.errors import ApplicationError, NotFound
-from videos import selectors, services
+from videos import options, selectors, services
 from videos.forms import CreateForm, PublishForm
 from videos.media import serve_stored_file
 from videos.models import GenerationJob
@@ -70,12 +70,17 @@ def create(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "per_second": f"{per_second:.3f}",
-        "estimate": selectors.generation_estimate_seconds(
-            duration=int(form["duration"].value() or 10)
-        ),
+        "estimate": selectors.generation_estimate_seconds(duration=_chosen_duration(form)),
         "active_jobs": list(selectors.active_jobs_for_user(user_id=_uid(request))),
     }
     return render(request, "videos/create.html", context, status=status)
+
+
+def _chosen_duration(form: CreateForm) -> int:
+    """The length the estimate is for: the posted one only once the form has accepted it, so a
+    hand-made value ("abc", "1e9") gets the form's own error instead of breaking the page."""
+    chosen = getattr(form, "cleaned_data", {}).get("duration")
+    return chosen if isinstance(chosen, int) else options.DEFAULT_DURATION
 
 
 @login_required

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zlib
 from pathlib import Path
 
 import pytest
@@ -160,6 +161,33 @@ def test_character_from_images(client, settings) -> None:
     assert bad.status_code == 400 and "not an image" in bad.content.decode()
     assert not Cameo.objects.exists()
     assert not list(Path(settings.MEDIA_ROOT).rglob("*.png"))
+
+    # A PNG whose header reads fine but whose chunks break while decoding (Pillow raises
+    # SyntaxError there): refused like any unreadable file, not a 500.
+    whole = png_bytes()
+    idat_at = whole.index(b"IDAT") - 4
+    idat_length = int.from_bytes(whole[idat_at : idat_at + 4], "big")
+    half = idat_length // 2
+    idat_half = whole[idat_at + 8 : idat_at + 8 + half]
+    broken_png = (
+        whole[:idat_at]
+        + half.to_bytes(4, "big")
+        + b"IDAT"
+        + idat_half
+        + zlib.crc32(b"IDAT" + idat_half).to_bytes(4, "big")
+        + b"\x00\x00\x00\x05\x01\x02\x03\x04xxxxxxxxx"  # a chunk with an impossible name
+    )
+    broken = client.post(
+        reverse("cameos:character_new"),
+        {
+            "display_name": "Rex",
+            "voice_preset": "en+m2",
+            "permission": "only_me",
+            "images": [SimpleUploadedFile("b.png", broken_png)],
+        },
+    )
+    assert broken.status_code == 400 and "not an image" in broken.content.decode()
+    assert not Cameo.objects.exists()
 
     jpeg = io.BytesIO()
     Image.new("RGB", (640, 480), (10, 120, 200)).save(jpeg, format="JPEG")

@@ -281,3 +281,17 @@ def test_deleting_an_account_keeps_its_audit_entries(moderator):
     moderator.delete()
     assert AuditLogEntry.objects.count() == count
     assert AuditLogEntry.objects.filter(actor_repr="@mod_one").exists()
+
+
+def test_a_report_whose_case_cannot_open_is_not_kept(
+    video_factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    video = video_factory()
+
+    def broken_case_open(**_: object) -> None:
+        raise DatabaseError("case table unavailable")
+
+    monkeypatch.setattr(services, "case_open", broken_case_open)
+    with pytest.raises(DatabaseError):
+        services.report_create(reporter=UserFactory(), target=video, reason=policy.VIOLENCE)
+    assert not Report.objects.exists()

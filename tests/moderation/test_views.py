@@ -46,6 +46,13 @@ def test_report_bad_input_stores_nothing(client, video_factory):
     assert not Report.objects.exists()
 
 
+def test_report_ids_that_are_digits_but_not_decimal_are_404(client):
+    # "²".isdigit() is True yet int("²") raises: such ids must be a 404, not a 500.
+    client.force_login(UserFactory())
+    assert client.get("/report/account/%C2%B2/").status_code == 404
+    assert client.get("/report/comment/%C2%B2/").status_code == 404
+
+
 def test_drafts_of_others_cannot_be_reported(client, video_factory):
     draft = video_factory(status="draft_ready")
     client.force_login(UserFactory())

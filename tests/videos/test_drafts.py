@@ -205,6 +205,20 @@ def test_create_shows_errors_inline_and_stores_nothing(client: Client, settings:
     assert not Video.objects.exists()
 
 
+@pytest.mark.parametrize("duration", ["ten", "1e9", ""])
+def test_create_with_a_hand_made_duration_is_a_form_error(client: Client, duration: str) -> None:
+    login(client, UserFactory())
+    response = client.post(
+        reverse("videos:create"),
+        {"prompt": "a ball", "duration": duration, "aspect": "9:16", "resolution": "480"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Select a valid choice" in html or "This field is required" in html
+    assert "Estimated wait: about 20 s" in html  # the default length's estimate
+    assert not Video.objects.exists()
+
+
 def test_drafts_page_shows_state_from_the_db(client: Client) -> None:
     owner = UserFactory()
     running = GenerationJobFactory(

@@ -55,6 +55,8 @@ def body(response: Any) -> bytes:
         ("", None),
         ("bytes=0-1,5-6", None),
         ("items=0-5", None),
+        ("bytes=0-" + "9" * 5000, None),  # too long to be a byte offset: ignored, not a 500
+        ("bytes=\u0661-\u0662", None),  # non-ASCII digits are not a range
     ],
 )
 def test_parse_range(header: str, expected: Any) -> None:

@@ -121,3 +121,9 @@ def test_oversized_upload_is_refused(settings: pytest.FixtureRequest) -> None:
 def test_missing_file_field_is_a_400() -> None:
     response = Client().post("/verify", {})
     assert response.status_code == 400 and "Choose a video file" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_unreadable_declared_length_is_a_400() -> None:
+    response = Client().generic("POST", "/verify", b"", CONTENT_LENGTH="ten")
+    assert response.status_code == 400 and "not a number" in response.content.decode()

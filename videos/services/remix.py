@@ -17,8 +17,14 @@ from django.db import transaction
 
 from accounts.models import User
 from cameos.models import Cameo
-from cameos.permissions import UseDecision, cameo_can_use, cameos_resolve_for_prompt
+from cameos.permissions import (
+    MAX_CAMEOS_PER_VIDEO,
+    UseDecision,
+    cameo_can_use,
+    cameos_resolve_for_prompt,
+)
 from sora_site.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from sora_site.core.text import reject_nul
 from videos.models import GenerationJob, Video
 from videos.selectors import video_viewable
 from videos.services.generation import GenerationOptions, draft_create, moderation_gate
@@ -106,7 +112,7 @@ def inherited_cameos(*, user: User, parent: Video) -> list[InheritedCameo]:
 def remix_request(
     *, user: User, parent_public_id: str, edit: str, drop_cameo_ids: Iterable[int | str] = ()
 ) -> GenerationJob:
-    edit = (edit or "").strip()
+    edit = reject_nul((edit or "").strip(), "edit")
     if not edit:
         raise ValidationFailed("Say how to change the video.", code="empty_edit")
     if len(edit) > MAX_EDIT_CHARS:
@@ -136,8 +142,10 @@ def remix_request(
             kept.append(inherited.cameo)
     added = cameos_resolve_for_prompt(user=user, prompt=edit)
     cameos = list({cameo.pk: cameo for cameo in [*kept, *added]}.values())
-    if len(cameos) > 2:
-        raise ValidationFailed("A video can have at most two cameos.", code="too_many_cameos")
+    if len(cameos) > MAX_CAMEOS_PER_VIDEO:
+        raise ValidationFailed(
+            f"A video can have at most {MAX_CAMEOS_PER_VIDEO} cameos.", code="too_many_cameos"
+        )
     engine_edit = "; ".join([edit, *removals])
     opts = GenerationOptions(
         prompt=parent.prompt,
