@@ -8,6 +8,7 @@ from django.db.models import Count, Max, QuerySet
 from oauth2_provider.models import get_access_token_model, get_application_model
 
 from accounts.models import User
+from sora_site.api.endpoints.base import MAX_DB_INT
 from sora_site.api.models import PersonalAccessToken, WebhookDelivery, WebhookEndpoint
 from sora_site.core.errors import NotFound, ValidationFailed
 from videos.models import GenerationJob, Video
@@ -119,7 +120,8 @@ def report_target_for(*, viewer: User, kind: str, object_id: str) -> Any:
             raise NotFound("No such account.")
         return person
     if kind == "comment":
-        if not object_id.isdigit() or int(object_id) > 2**63 - 1:
+        # isdigit() alone lets "²" through to int(), which rejects it (a 500).
+        if not (object_id.isascii() and object_id.isdigit()) or int(object_id) > MAX_DB_INT:
             raise NotFound("No such comment.")
         comment = Comment.objects.select_related("video").filter(pk=int(object_id)).first()
         if comment is None:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.templatetags.accounts_tags import avatar_url as avatar_path
 from cameos.permissions import MAX_CAMEOS_PER_VIDEO
 from sora_site.api.endpoints.base import MAX_DB_INT
 from sora_site.api.scopes import SCOPES
@@ -27,10 +28,8 @@ def _absolute(context: dict[str, Any], path: str) -> str:
 
 
 def avatar_url(context: dict[str, Any], user: Any) -> str | None:
-    if not user.avatar:
-        return None
-    name = user.avatar.name.rsplit("/", 1)[-1]
-    return _absolute(context, reverse("accounts:avatar", kwargs={"name": name}))
+    path = avatar_path(user)
+    return _absolute(context, path) if path else None
 
 
 class MeSerializer(serializers.Serializer):

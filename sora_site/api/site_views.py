@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from sora_site.api import selectors, services
+from sora_site.api.endpoints.base import row_id
 from sora_site.api.forms import AppForm, TokenForm
 from sora_site.api.scopes import SCOPES
 from sora_site.core.errors import ApplicationError, NotFound
@@ -82,7 +83,9 @@ def authorized_apps(request: HttpRequest) -> HttpResponse:
 @require_POST
 def authorized_app_revoke(request: HttpRequest, application_id: int) -> HttpResponse:
     try:
-        services.authorized_app_revoke(user=_user(request), application_id=application_id)
+        services.authorized_app_revoke(
+            user=_user(request), application_id=row_id(application_id, "app")
+        )
     except NotFound as exc:
         raise Http404(exc.detail) from exc
     messages.success(request, "Access removed: the app can no longer use your account.")

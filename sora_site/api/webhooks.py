@@ -65,21 +65,6 @@ def signature_header(*, secret: str, timestamp: int, body: bytes) -> str:
     return f"t={timestamp},v1={signature_compute(secret=secret, timestamp=timestamp, body=body)}"
 
 
-def signature_verify(
-    *, secret: str, header: str, body: bytes, tolerance: int = 300, now: float | None = None
-) -> bool:
-    """The receiver's check (also in docs/API.md): fresh timestamp, matching HMAC."""
-    try:
-        fields = dict(part.split("=", 1) for part in header.split(","))
-        timestamp = int(fields["t"])
-    except (ValueError, KeyError):
-        return False
-    if abs((now if now is not None else time.time()) - timestamp) > tolerance:
-        return False
-    expected = signature_compute(secret=secret, timestamp=timestamp, body=body)
-    return hmac.compare_digest(expected, fields.get("v1", ""))
-
-
 # --- target checks (SSRF) --------------------------------------------------------------------
 
 

@@ -3,16 +3,23 @@ both call the same services and selectors."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from accounts.social import block_create, follow_create
+from accounts.templatetags.accounts_tags import avatar_url as avatar_path
 from feed.models import Comment, Like
+from sora_site.api.models import WebhookDelivery, WebhookEndpoint
 from sora_site.core.errors import ValidationFailed
 from tests.api.builders import video_in
 from tests.api.conftest import client_for
+from tests.cameos.factories import CameoFactory, GrantFactory
 from tests.factories import TeenFactory, UserFactory
 from videos.models import GenerationJob, Video
 
@@ -330,3 +337,63 @@ def test_list_pages_use_a_constant_number_of_queries(django_assert_num_queries: 
         assert len(api.get("/api/v1/videos").json()["results"]) == 6
     with django_assert_num_queries(2):
         assert len(api.get("/api/v1/generations").json()["results"]) == 6
+
+
+def test_other_list_endpoints_do_not_query_per_row() -> None:
+    """Each list answers with as many queries for four rows as for one."""
+    me, other = UserFactory(), UserFactory()
+    video = video_in(other, Video.Status.PUBLISHED)
+    cameo = CameoFactory(owner=me)
+    hook = WebhookEndpoint.objects.create(
+        user=me, application=None, url="https://hooks.example/", events=["video.published"]
+    )
+    added = {"n": 0}
+
+    def add_one_of_each() -> None:
+        added["n"] += 1
+        video_in(other, Video.Status.PUBLISHED)
+        Comment.objects.create(video=video, author=UserFactory(), text=f"nice {added['n']}")
+        GrantFactory(cameo=cameo, status="requested")
+        WebhookDelivery.objects.create(
+            endpoint=hook, event="video.published", event_id=f"evt_{added['n']}"
+        )
+
+    api = client_for(me)
+    paths = [
+        f"/api/v1/users/{other.handle}/videos",
+        f"/api/v1/videos/{video.public_id}/comments",
+        f"/api/v1/cameos/{cameo.pk}/requests",
+        f"/api/v1/webhooks/{hook.pk}/deliveries",
+    ]
+
+    def counts() -> dict[str, tuple[int, int]]:
+        found = {}
+        for path in paths:
+            with CaptureQueriesContext(connection) as queries:
+                response = api.get(path)
+            assert response.status_code == 200, (path, response.content)
+            found[path] = (len(queries), len(response.json()["results"]))
+        return found
+
+    add_one_of_each()
+    counts()  # first calls write the token's last_used_at and fill per-process caches
+    one = counts()
+    for _ in range(3):
+        add_one_of_each()
+    four = counts()
+    for path in paths:
+        assert four[path][1] > one[path][1], path  # the rows are really there
+        assert four[path][0] == one[path][0], (path, one[path], four[path])
+
+
+def test_avatar_url_is_the_one_the_site_serves() -> None:
+    person = UserFactory()
+    api = client_for(person)
+    assert api.get("/api/v1/me").json()["avatar_url"] is None
+    person.avatar.save(f"{uuid.uuid4().hex}.webp", ContentFile(b"RIFF0000WEBP"), save=True)
+    url = api.get("/api/v1/me").json()["avatar_url"]
+    assert url.startswith("http://testserver/")
+    served = url.removeprefix("http://testserver")
+    assert served == avatar_path(person)
+    assert served.endswith(f"/{person.avatar.name.rsplit('/', 1)[-1]}")
+    assert api.get(f"/api/v1/users/{person.handle}").json()["avatar_url"] == url

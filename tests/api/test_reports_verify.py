@@ -59,6 +59,14 @@ def test_reports_follow_the_report_pages_rules() -> None:
     assert Report.objects.filter(reporter=reporter).count() == 2
 
 
+@pytest.mark.parametrize("comment_id", ["\u00b2", "12\u00b3", "99999999999999999999", "0", "-1"])
+def test_report_of_an_impossible_comment_id_is_a_404(comment_id: str) -> None:
+    response = _report(client_for(UserFactory()), "comment", comment_id)
+    assert response.status_code == 404, response.content
+    assert response.json()["code"] == "not_found"
+    assert not Report.objects.exists()
+
+
 def _tiny_mp4() -> bytes:
     buffer = io.BytesIO()
     with av.open(buffer, "w", format="mp4") as container:

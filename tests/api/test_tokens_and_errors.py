@@ -60,6 +60,20 @@ def test_someone_elses_token_cannot_be_revoked(client: Any) -> None:
     assert row.revoked_at is None
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/settings/tokens/{}/revoke",
+        "/settings/apps/{}/revoke",
+        "/developers/apps/{}/delete",
+    ],
+)
+def test_settings_ids_beyond_the_database_range_are_a_404(client: Any, path: str) -> None:
+    client.raise_request_exception = False
+    client.force_login(UserFactory())
+    assert client.post(path.format(2**64)).status_code == 404
+
+
 def client_for_row(owner: Any) -> tuple[PersonalAccessToken, str]:
     from sora_site.api.services import pat_create
 
