@@ -22,6 +22,7 @@ after every measurement (a failure in one part is recorded and the rest still ru
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import platform
 import statistics
@@ -38,7 +39,11 @@ import torch
 
 from gen_engine.diffusion import families, loader
 from gen_engine.diffusion.clip import denoise
-from gen_engine.diffusion.speed import draft_cache_config
+from gen_engine.diffusion.speed import (
+    activate_flash_attention_4,
+    draft_cache_config,
+    fast_attention_available,
+)
 
 WAN_1_3B = {
     "patch_size": (1, 2, 2),
@@ -242,7 +247,10 @@ def bench_family(
     rerun = latents_of(measure("stock_rerun", stock, steps))
     result["stock_vs_stock_rel_err"] = relative_error(rerun, reference)
 
-    model = loader.assemble(family, pipeline, device, dtype, "resident", compile_blocks=False)
+    # The baseline engine runs PyTorch's own attention pick; FlashAttention-4 is its own variant.
+    model = loader.assemble(
+        family, pipeline, device, dtype, "resident", compile_blocks=False, fast_attention=False
+    )
 
     def engine(quality: str, step_count: int) -> Callable[[dict[str, Any]], Any]:
         return lambda arguments: denoise(model, pipeline, arguments, quality, step_count)
@@ -264,18 +272,23 @@ def bench_family(
     except Exception as error:  # the yardstick is optional; the timings stand without it
         result["fp32_reference_error"] = f"{type(error).__name__}: {error}"
     save()
-    variants = [(None, "")] + (
-        [("max-autotune-no-cudagraphs", "_autotune")] if args.autotune else []
-    )
-    for mode, suffix in variants if args.compile and device.type == "cuda" else []:
+    variants: list[tuple[str | None, str, bool]] = [(None, "", False)]
+    if args.autotune:
+        variants.append(("max-autotune-no-cudagraphs", "_autotune", False))
+    if not args.small and fast_attention_available(device):
+        variants.append((None, "_fa4", True))  # last: FA4 is switched on process-wide
+    else:
+        result["fa4"] = "not available (needs flash-attn-4 and compute capability 9.x/10.x)"
+    for mode, suffix, fa4 in variants if args.compile and device.type == "cuda" else []:
         try:
             compile_and_measure(model, pipeline, result, measure, engine, steps, draft_steps,
-                                reference, mode, suffix)  # fmt: skip
+                                reference, mode, suffix, fa4, args.draft)  # fmt: skip
         except Exception as error:  # keep what was measured before compiling
             result[f"compile_error{suffix}"] = f"{type(error).__name__}: {error}"
             print(traceback.format_exc(), file=sys.stderr, flush=True)
         save()
-    for name in ("engine_final", "engine_final_compiled", "engine_final_compiled_autotune"):
+    finals = ("engine_final", "engine_final_compiled", "engine_final_compiled_autotune")
+    for name in (*finals, "engine_final_compiled_fa4"):
         if name in result:
             result[f"{name}_speedup"] = round(
                 result["stock"]["median_step_s"] / result[name]["median_step_s"], 3
@@ -299,6 +312,8 @@ def compile_and_measure(
     reference: torch.Tensor,
     mode: str | None,
     suffix: str,
+    fast_attention: bool = False,
+    draft: bool = True,
 ) -> None:
     from gen_engine.diffusion.speed import prepare_for_speed
 
@@ -308,12 +323,16 @@ def compile_and_measure(
     for block in _blocks_of(transformer):
         block._compiled_call_impl = None  # back to eager before compiling again
     torch._dynamo.reset()
-    model.pairing, model.compiled = prepare_for_speed(model, True, compile_mode=mode)
+    model.pairing, model.compiled = prepare_for_speed(
+        model, True, compile_mode=mode, fast_attention=fast_attention
+    )
     measure(f"compile_warmup{suffix}", engine("final", 2), 2)
     result[f"compile_s{suffix}"] = round(time.perf_counter() - started, 1)
     name = f"engine_final_compiled{suffix}"
     compiled = latents_of(measure(name, engine("final", steps), steps))
     result[f"{name}_vs_stock_rel_err"] = relative_error(compiled, reference)
+    if not draft:
+        return
     try:
         measure(f"engine_draft_compiled{suffix}", engine("draft", draft_steps), draft_steps)
     except Exception as error:  # the step cache's hooks under dynamo: record, do not stop
@@ -394,6 +413,103 @@ def _ltx_latent_grid(pipeline: Any, shape: dict[str, Any]) -> tuple[int, int, in
     return frames, height // ratio, width // ratio
 
 
+# (batch: both guidance passes, heads, tokens, head dim) of each family's self-attention
+ATTENTION_SHAPES = {"wan": (2, 12, 32760, 128), "ltx": (2, 32, 6144, 64)}
+
+
+def _restore_builtin_flash() -> None:
+    """Undo a FlashAttention-4 switch made by an earlier variant (PyTorch's own flash again)."""
+    from torch.nn import attention
+
+    if attention.current_flash_attention_impl() is not None:
+        attention._registry.restore_flash_attention_impl()
+
+
+def attention_kernels(report: dict[str, Any], save: Callable[[], None], repeats: int = 10) -> None:
+    """Time one self-attention call per kernel at the published shapes (bf16, CUDA events).
+
+    Run last: switching the flash backend to FlashAttention-4 is process-wide.
+    """
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+
+    results: dict[str, Any] = {}
+    report["attention"] = results
+    kernels: list[tuple[str, list[SDPBackend] | None]] = [
+        ("sdpa_default", None),
+        ("cudnn", [SDPBackend.CUDNN_ATTENTION]),
+        ("flash_builtin", [SDPBackend.FLASH_ATTENTION]),
+    ]
+    fa4 = fast_attention_available(torch.device("cuda"))
+    if fa4:
+        kernels.append(("flash_attention_4", [SDPBackend.FLASH_ATTENTION]))
+    for family, (batch, heads, tokens, dim) in ATTENTION_SHAPES.items():
+        generator = torch.Generator("cuda").manual_seed(0)
+        q, k, v = (
+            torch.randn(shape, device="cuda", dtype=torch.bfloat16, generator=generator)
+            for shape in [(batch, heads, tokens, dim)] * 3
+        )
+        flops = 4 * batch * heads * tokens * tokens * dim
+        entry: dict[str, Any] = {"shape": [batch, heads, tokens, dim]}
+        results[family] = entry
+        reference: torch.Tensor | None = None
+        try:  # FlashAttention-4 called directly, whatever PyTorch's registry offers
+            from flash_attn.cute.interface import flash_attn_func
+
+            q4, k4, v4 = (t.transpose(1, 2) for t in (q, k, v))
+            flash_attn_func(q4, k4, v4)  # warm-up (the first call compiles the kernel)
+            torch.cuda.synchronize()
+            started = time.perf_counter()
+            for _ in range(repeats):
+                direct = flash_attn_func(q4, k4, v4)
+            torch.cuda.synchronize()
+            seconds = (time.perf_counter() - started) / repeats
+            direct_out = direct[0] if isinstance(direct, tuple) else direct
+            entry["flash_attention_4_direct"] = {
+                "ms": round(seconds * 1000, 3),
+                "tflops": round(flops / seconds / 1e12, 1),
+                "output": direct_out.transpose(1, 2).float(),
+            }
+        except Exception as error:
+            entry["flash_attention_4_direct"] = f"{type(error).__name__}: {error}"
+        for name, backends in kernels:
+            if name == "flash_attention_4":
+                activate_flash_attention_4()
+            elif name == "flash_builtin":
+                _restore_builtin_flash()
+            context = sdpa_kernel(backends) if backends else contextlib.nullcontext()
+            try:
+                with context, torch.inference_mode():
+                    out = torch.nn.functional.scaled_dot_product_attention(q, k, v)  # warm-up
+                    torch.cuda.synchronize()
+                    start, end = (
+                        torch.cuda.Event(enable_timing=True),
+                        torch.cuda.Event(enable_timing=True),
+                    )
+                    start.record()
+                    for _ in range(repeats):
+                        out = torch.nn.functional.scaled_dot_product_attention(q, k, v)
+                    end.record()
+                    torch.cuda.synchronize()
+                seconds = start.elapsed_time(end) / 1000 / repeats
+                reference = out.float() if reference is None else reference
+                entry[name] = {
+                    "ms": round(seconds * 1000, 3),
+                    "tflops": round(flops / seconds / 1e12, 1),
+                    "rel_err_vs_default": relative_error(out.float(), reference),
+                }
+            except Exception as error:  # a kernel that refuses this shape: record it
+                entry[name] = f"{type(error).__name__}: {error}"
+            print(f"attention {family} {name}: {entry[name]}", flush=True)
+            save()
+        direct_entry = entry["flash_attention_4_direct"]
+        if isinstance(direct_entry, dict) and reference is not None:
+            direct_entry["rel_err_vs_default"] = relative_error(
+                direct_entry.pop("output"), reference
+            )
+        print(f"attention {family} flash_attention_4_direct: {direct_entry}", flush=True)
+        save()
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--small", action="store_true", help="tiny configs on the CPU")
@@ -401,6 +517,17 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--steps", type=int, default=5)
     parser.add_argument("--no-compile", dest="compile", action="store_false")
     parser.add_argument("--autotune", action="store_true", help="also max-autotune compile")
+    parser.add_argument(
+        "--no-draft-compiled",
+        dest="draft",
+        action="store_false",
+        help="skip the draft preset after each compile (it runs its blocks eagerly anyway)",
+    )
+    parser.add_argument(
+        "--attention",
+        action="store_true",
+        help="also time the self-attention kernels alone at each family's shape",
+    )
     parser.add_argument("--out", default="")
     args = parser.parse_args(argv)
     if not args.small and not torch.cuda.is_available():
@@ -431,6 +558,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         finally:
             if torch.cuda.is_available():
                 torch.cuda.empty_cache()
+        save()
+    if args.attention and not args.small:
+        try:
+            attention_kernels(report, save)
+        except Exception as error:
+            report["errors"]["attention"] = f"{type(error).__name__}: {error}"
         save()
     print(json.dumps({k: v for k, v in report.items() if k != "families"}, default=str))
     return report

@@ -162,6 +162,7 @@ def assemble(
     memory: str,
     compile_blocks: bool,
     folder: str = "",
+    fast_attention: bool = True,
 ) -> LoadedModel:
     """Turn a text-to-video pipeline into the engine's loaded model: sibling pipelines over the
     same parts, eval mode, memory placement, speed-ups. The benchmark builds models at the
@@ -186,7 +187,9 @@ def assemble(
         geometry=_geometry(family, text),
         pipelines=pipelines,
     )
-    model.pairing, model.compiled = prepare_for_speed(model, compile_blocks)
+    model.pairing, model.compiled = prepare_for_speed(
+        model, compile_blocks, fast_attention=fast_attention
+    )
     for pipeline in pipelines.values():
         pipeline.set_progress_bar_config(disable=True)
     logger.info(

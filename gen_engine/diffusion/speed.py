@@ -5,6 +5,12 @@
   first call and answers the second call from that result. LTX and CogVideoX already batch.
 - Regional `torch.compile` of the transformer blocks (they share one shape, so one compiled
   graph serves all), far quicker to compile than the whole model, and fused QKV projections.
+- FlashAttention-4 for self-attention on Hopper and Blackwell cards when the optional
+  `flash-attn-4` package is installed (requirements-gpu.txt): PyTorch's SDPA flash backend is
+  pointed at its kernels and the transformer's self-attention is routed to that backend. At
+  Wan's 32 760 tokens self-attention is most of a step, and PyTorch's own pick (cuDNN) is the
+  slower kernel there (docs/PERFORMANCE.md). Exact attention: the output changes only by bf16
+  rounding order. Cross-attention (short text, sometimes masked) keeps the default path.
 - The "draft" preset: a TaylorSeer step cache (diffusers.hooks): after a few full steps, most
   steps extrapolate the transformer's output from recent full ones instead of running it. The
   schedule is fixed, so its saving does not depend on the weights.
@@ -13,6 +19,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -95,8 +102,71 @@ class GuidancePairing:
         return (sample,)
 
 
+FAST_ATTENTION_CAPABILITIES = (9, 10)  # compute capability majors FA4 has kernels for
+
+
+def fast_attention_available(device: torch.device) -> bool:
+    """True on a Hopper/Blackwell CUDA device with `flash-attn-4` installed and a PyTorch that
+    can register it as SDPA's flash backend."""
+    if device.type != "cuda" or not torch.cuda.is_available():
+        return False
+    if torch.cuda.get_device_capability(device)[0] not in FAST_ATTENTION_CAPABILITIES:
+        return False
+    try:
+        import flash_attn.cute.interface  # noqa: F401  (optional GPU dependency)
+        from torch.nn.attention import list_flash_attention_impls
+    except ImportError:
+        return False
+    return "FA4" in list_flash_attention_impls()
+
+
+def route_self_attention(transformer: Any, backend: str) -> int:
+    """Point the self-attention (`attn1`) processors at a diffusers attention backend.
+
+    Returns how many were routed. Processors that do not go through diffusers' dispatcher
+    (no `_attention_backend`) are left alone.
+    """
+    from diffusers.models.attention_dispatch import AttentionBackendName
+
+    chosen = AttentionBackendName(backend)
+    routed = 0
+    for name, module in transformer.named_modules():
+        processor = getattr(module, "processor", None)
+        if name.rsplit(".", 1)[-1] == "attn1" and hasattr(processor, "_attention_backend"):
+            processor._attention_backend = chosen  # type: ignore[union-attr]
+            routed += 1
+    return routed
+
+
+def use_fast_attention(model: LoadedModel) -> bool:
+    """Route self-attention to FlashAttention-4 where it can run; False leaves SDPA's pick."""
+    if not fast_attention_available(model.device):
+        return False
+    activate_flash_attention_4()
+    return route_self_attention(model.transformer, "_native_flash") > 0
+
+
+def activate_flash_attention_4() -> None:
+    """Make SDPA's flash backend run FlashAttention-4, process-wide (a GPU worker serves one
+    model). PyTorch's own glue does the dispatcher work; `flash4` adapts the package to it."""
+    from torch.nn.attention import activate_flash_attention_impl, current_flash_attention_impl
+
+    if current_flash_attention_impl() == "FA4":
+        return
+    from torch.nn.attention import _fa4, register_flash_attention_impl
+
+    register = functools.partial(
+        _fa4.register_flash_attention_fa4, module_path="gen_engine.diffusion.flash4"
+    )
+    register_flash_attention_impl("FA4", register_fn=register)
+    activate_flash_attention_impl("FA4")
+
+
 def prepare_for_speed(
-    model: LoadedModel, compile_blocks: bool, compile_mode: str | None = None
+    model: LoadedModel,
+    compile_blocks: bool,
+    compile_mode: str | None = None,
+    fast_attention: bool = True,
 ) -> tuple[GuidancePairing | None, bool]:
     """Apply the exact (output-preserving) speed-ups once, when the model is loaded.
 
@@ -105,6 +175,8 @@ def prepare_for_speed(
     """
     transformer = model.transformer
     pairing = GuidancePairing(transformer) if model.family.pairs_guidance else None
+    if fast_attention and use_fast_attention(model):
+        logger.info("self-attention runs on FlashAttention-4")
     compiled = False
     if compile_blocks and model.device.type == "cuda":
         with contextlib.suppress(AttributeError, NotImplementedError, ValueError):

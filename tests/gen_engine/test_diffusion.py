@@ -328,3 +328,48 @@ def test_read_ahead_renders_large_batches_and_serves_small_slices() -> None:
     assert calls == [(0, 20), (20, 40), (40, 50)]
     assert np.concatenate(served).ravel().tolist() == list(range(50))
     assert ahead.poster_frame_index() == 3
+
+
+@pytest.mark.parametrize("family", ["wan", "ltx"])
+def test_self_attention_routing_changes_the_kernel_not_the_result(
+    checkpoints: dict[str, Path], family: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from diffusers.models import attention_dispatch
+
+    from gen_engine.diffusion.speed import fast_attention_available, route_self_attention
+
+    model = loader.load(DiffusionSettings(model_dir=str(checkpoints[family])))
+    assert not fast_attention_available(model.device)  # a CPU: FlashAttention-4 stays off
+    pipeline = model.pipelines["text"]
+
+    def arguments() -> dict[str, Any]:
+        return {
+            "prompt": "a dog runs", "negative_prompt": "blurry", "max_sequence_length": 16,
+            "width": 32, "height": 64, "num_frames": 9, "num_inference_steps": 2,
+            "guidance_scale": 5.0, "generator": torch.Generator("cpu").manual_seed(3),
+            "output_type": "np",
+        }  # fmt: skip
+
+    default = clip.denoise(model, pipeline, arguments(), "final", 2).frames[0]
+    transformer = model.transformer
+    blocks = len(transformer.transformer_blocks if family == "ltx" else transformer.blocks)
+    # The math kernel runs on a CPU and stands in for the flash one; count who is called.
+    called: list[bool] = []
+    registry = attention_dispatch._AttentionBackendRegistry._backends
+    math_kernel = registry[attention_dispatch.AttentionBackendName._NATIVE_MATH]
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        called.append(kwargs.get("attn_mask") is None)  # the flash kernels take no mask
+        return math_kernel(*args, **kwargs)
+
+    monkeypatch.setitem(registry, attention_dispatch.AttentionBackendName._NATIVE_MATH, counting)
+    assert route_self_attention(model.transformer, "_native_math") == blocks
+    passes: list[int] = []
+    hook = transformer.register_forward_hook(lambda *_: passes.append(1))
+    try:
+        routed = clip.denoise(model, pipeline, arguments(), "final", 2).frames[0]
+    finally:
+        hook.remove()
+    # Only self-attention moved: one maskless call per block and transformer pass.
+    assert len(passes) >= 2 and called == [True] * (blocks * len(passes))
+    assert np.allclose(routed, default, atol=1e-5)
