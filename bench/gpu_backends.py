@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import json
 import platform
 import statistics
@@ -510,6 +511,42 @@ def attention_kernels(report: dict[str, Any], save: Callable[[], None], repeats:
         save()
 
 
+def placements(report: dict[str, Any], save: Callable[[], None], steps: int = 3) -> None:
+    """Wan at its published size under each lower-memory placement the loader can choose:
+    built on the CPU, placed by the engine's own `assemble`, run through the engine's path."""
+    device, dtype = torch.device("cuda"), torch.bfloat16
+    results: dict[str, Any] = {}
+    report["placements"] = results
+    clock = StepClock(device)
+    for strategy in ("model_offload", "group_offload"):
+        pipeline: Any = None
+        model: Any = None
+        try:
+            pipeline = build_pipeline("wan", False, torch.device("cpu"), dtype)
+            torch.cuda.empty_cache()
+            model = loader.assemble(families.WAN, pipeline, device, dtype, strategy,
+                                    compile_blocks=False, fast_attention=False)  # fmt: skip
+            arguments = call_arguments("wan", FULL["wan"], device, dtype, steps, clock)
+            _, per_step, peak = timed_run(
+                functools.partial(_denoise_final, model, pipeline, steps), arguments, clock
+            )
+            results[strategy] = {
+                "median_step_s": round(statistics.median(per_step[1:] or per_step), 4),
+                "first_step_s": round(per_step[0], 4),
+                "peak_gpu_gib": round(peak, 2),
+            }
+        except Exception as error:
+            results[strategy] = f"{type(error).__name__}: {error}"
+        print(f"placement wan {strategy}: {results[strategy]}", flush=True)
+        save()
+        pipeline = model = None  # free the GPU before the next placement
+        torch.cuda.empty_cache()
+
+
+def _denoise_final(model: Any, pipeline: Any, steps: int, arguments: dict[str, Any]) -> Any:
+    return denoise(model, pipeline, arguments, "final", steps)
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--small", action="store_true", help="tiny configs on the CPU")
@@ -522,6 +559,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         dest="draft",
         action="store_false",
         help="skip the draft preset after each compile (it runs its blocks eagerly anyway)",
+    )
+    parser.add_argument(
+        "--placements",
+        action="store_true",
+        help="also run Wan under model CPU offload and group offload",
     )
     parser.add_argument(
         "--attention",
@@ -549,7 +591,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         if args.out:
             Path(args.out).write_text(json.dumps(report, indent=2, default=str))
 
-    for name in args.families.split(","):
+    for name in filter(None, args.families.split(",")):
         try:
             bench_family(name.strip(), args, report, save)
         except Exception as error:  # record and go on: one family's failure keeps the others
@@ -559,6 +601,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             if torch.cuda.is_available():
                 torch.cuda.empty_cache()
         save()
+    if args.placements and not args.small:
+        placements(report, save)
     if args.attention and not args.small:
         try:
             attention_kernels(report, save)
