@@ -125,9 +125,63 @@ def viterbi_decode(soft: npt.NDArray[Any]) -> npt.NDArray[np.uint8]:
     return decoded[: steps - TAIL_BITS]
 
 
-def decode_message(soft: npt.NDArray[Any]) -> tuple[int, bool, npt.NDArray[np.uint8]]:
-    """Viterbi-decode coded soft bits -> (payload, crc_ok, decoded message bits)."""
-    bits = viterbi_decode(soft)[:MESSAGE_BITS]
-    payload_bits = bits[:PAYLOAD_BITS]
-    crc_ok = crc16(payload_bits) == bits_to_int(bits[PAYLOAD_BITS:])
-    return bits_to_int(payload_bits), crc_ok, bits
+def list_viterbi_decode(soft: npt.NDArray[Any], size: int) -> list[npt.NDArray[np.uint8]]:
+    """The `size` most likely messages (best first), by a parallel list Viterbi decoder.
+
+    Each state keeps its `size` best paths instead of one: at every step a state's candidates
+    are its two predecessors' lists extended by the branch, and the best `size` survive. The
+    lists of state 0 at the end (the tail forces it) are the best terminated paths, all distinct.
+    """
+    rate = len(GENERATORS)
+    steps = len(soft) // rate
+    received = np.asarray(soft, dtype=np.float64)[: steps * rate].reshape(steps, rate)
+    metric = np.full((_STATES, size), -np.inf)
+    metric[0, 0] = 0.0
+    slots = np.zeros((steps, _STATES, size), dtype=np.int8)
+    ranks = np.zeros((steps, _STATES, size), dtype=np.int16)
+    for step in range(steps):
+        branch = _SYMBOLS @ received[step]  # (states, 2)
+        candidates = np.concatenate(
+            [
+                metric[_PREDECESSORS[:, 0]] + branch[:, :1],
+                metric[_PREDECESSORS[:, 1]] + branch[:, 1:],
+            ],
+            axis=1,
+        )  # (states, 2 * size): slot 0's list, then slot 1's
+        order = np.argsort(-candidates, axis=1, kind="stable")[:, :size]
+        metric = np.take_along_axis(candidates, order, axis=1)
+        slots[step] = order // size
+        ranks[step] = order % size
+    messages = []
+    for final in range(size):
+        if not np.isfinite(metric[0, final]):
+            break
+        state, rank = 0, final
+        decoded = np.zeros(steps, dtype=np.uint8)
+        for step in range(steps - 1, -1, -1):
+            decoded[step] = _INPUTS[state]
+            slot = int(slots[step, state, rank])
+            rank = int(ranks[step, state, rank])
+            state = int(_PREDECESSORS[state, slot])
+        messages.append(decoded[: steps - TAIL_BITS])
+    return messages
+
+
+def decode_message(
+    soft: npt.NDArray[Any], list_size: int = 1
+) -> tuple[int, bool, npt.NDArray[np.uint8]]:
+    """Decode coded soft bits -> (payload, crc_ok, decoded message bits).
+
+    `list_size` > 1 tries the most likely messages in order and returns the first whose CRC
+    holds (else the most likely): the CRC then also picks among near-ties the plain Viterbi
+    decoder would have had to guess, at the price of `list_size` chances instead of one for noise
+    to pass the CRC (1 in 65 536 each).
+    """
+    candidates = [viterbi_decode(soft)] if list_size <= 1 else list_viterbi_decode(soft, list_size)
+    for bits in candidates:
+        message = bits[:MESSAGE_BITS]
+        payload_bits = message[:PAYLOAD_BITS]
+        if crc16(payload_bits) == bits_to_int(message[PAYLOAD_BITS:]):
+            return bits_to_int(payload_bits), True, message
+    best = candidates[0][:MESSAGE_BITS]
+    return bits_to_int(best[:PAYLOAD_BITS]), False, best
