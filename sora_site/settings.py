@@ -364,6 +364,12 @@ C2PA_PRIVATE_KEY_FILE = env.str("C2PA_PRIVATE_KEY_FILE", default="")
 C2PA_TRUST_ANCHOR_FILE = env.str("C2PA_TRUST_ANCHOR_FILE", default="")  # the root, PEM
 WATERMARK_KEY = env.str("FRAMECAST_WATERMARK_KEY", default="")
 VERIFY_MAX_UPLOAD_BYTES = env.int("FRAMECAST_VERIFY_MAX_BYTES", default=200 * 1024 * 1024)
+# Verify answers inside the request when the detector's share of the file (up to 480 frames) is
+# at most this many pixels - 480 frames of 720p, about 2 s of checking - and hands larger files
+# to a worker (queue "verify"), the page then waiting on /verify/<id>.
+VERIFY_INLINE_PIXELS = env.int("FRAMECAST_VERIFY_INLINE_PIXELS", default=480 * 1280 * 720)
+VERIFY_SPOOL_DIR = Path(env.str("FRAMECAST_VERIFY_SPOOL_DIR", default=str(VAR_DIR / "verify")))
+VERIFY_RESULT_SECONDS = env.int("FRAMECAST_VERIFY_RESULT_SECONDS", default=3600)
 # Limits and timing of the generation jobs (videos app).
 GENERATION_DAILY_QUOTA = env.int("GENERATION_DAILY_QUOTA", default=30)
 GENERATION_DAILY_QUOTA_TEEN = env.int("GENERATION_DAILY_QUOTA_TEEN", default=15)

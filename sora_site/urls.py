@@ -4,13 +4,14 @@ from django.urls import include, path
 from oauth2_provider.urls import base_urlpatterns as oauth2_base_urls
 
 from sora_site import views
-from videos.verify_views import verify_page
+from videos.verify_views import verify_check_page, verify_page
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("verify", verify_page, name="verify"),
+    path("verify/<uuid:check_id>", verify_check_page, name="verify-check"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),

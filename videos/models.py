@@ -8,6 +8,7 @@ goes through `videos.services` (the state machine lives there), never through `s
 from __future__ import annotations
 
 import secrets
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -208,3 +209,29 @@ class GenerationJob(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
+
+
+class VerifyCheck(models.Model):
+    """A Verify upload too large to check inside the request.
+
+    The file waits in VERIFY_SPOOL_DIR under this row's id until a worker checks it and deletes
+    it; the findings (no media, no file name) stay for VERIFY_RESULT_SECONDS so the person who
+    uploaded it can read them at /verify/<id>. The id is a random UUID: knowing it is the only
+    way to the findings.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Checking"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    findings = models.JSONField(null=True, blank=True)
+    error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"verify {self.id} ({self.status})"

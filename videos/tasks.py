@@ -32,6 +32,7 @@ GENERATION_QUEUE = (
 )
 MAX_RETRIES = 3
 SWEEP_QUEUE = "maintenance"
+VERIFY_QUEUE = "verify"
 SWEEP_CHAIN_KEY = "videos:sweeper:chain"
 
 
@@ -49,6 +50,14 @@ def _retry_transient(retries: int, exc: BaseException) -> bool:
 )
 def generate_video(job_id: int) -> None:
     job_run(job_id)
+
+
+@dramatiq.actor(queue_name=VERIFY_QUEUE, max_retries=0, time_limit=10 * 60 * 1000)
+def verify_check(check_id: str) -> None:
+    """A Verify upload too large to check inside the request (videos.verify)."""
+    from videos.verify import verify_check_run
+
+    verify_check_run(check_id)
 
 
 @dramatiq.actor(queue_name=SWEEP_QUEUE, max_retries=0, time_limit=10 * 60 * 1000)
@@ -72,12 +81,14 @@ def sweep_jobs_tick(token: str) -> None:
 
 def housekeeping() -> None:
     """Cheap periodic clean-ups of other rooms, on the sweeper's beat: verification clips past
-    their 30 days, and expired API idempotency keys."""
+    their 30 days, expired API idempotency keys, and Verify findings past their hour."""
     from cameos.services import verification_clips_purge
     from sora_site.api.services import idempotency_keys_purge
+    from videos.verify import verify_checks_purge
 
     verification_clips_purge()
     idempotency_keys_purge()
+    verify_checks_purge()
 
 
 def _sweep_delay_ms() -> int:

@@ -1,9 +1,12 @@
 """Verify: does a video file come from this site? C2PA first, the invisible watermark always.
 
-The upload is checked by content (PyAV must find a video stream), kept only in a temporary
-folder for the length of the check, and never stored. A watermark found in a file whose C2PA
+The upload is checked by content (PyAV must find a video stream), kept only for the length of
+the check, and never stored. A file the detector can read quickly (VERIFY_INLINE_PIXELS) is
+checked inside the request, in a temporary folder; a larger one waits in VERIFY_SPOOL_DIR for a
+worker (`VerifyCheck`), which deletes it after the check. A watermark found in a file whose C2PA
 data was stripped still leads back to the video - linked when it is public, otherwise only the
-day it was made, so a private draft is never revealed.
+day it was made, so a private draft is never revealed. The link is worked out when the findings
+are read, so a video made private after a check is not revealed by it either.
 """
 
 from __future__ import annotations
@@ -18,11 +21,14 @@ from typing import IO, Any
 
 import av
 from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
 
 from gen_engine import provenance
+from gen_engine.provenance.detection import MAX_FRAMES
 from sora_site.core.errors import PayloadTooLarge, ValidationFailed
 from sora_site.provenance import configure_provenance, trust_anchor_pem
-from videos.models import Video
+from videos.models import VerifyCheck, Video
 
 logger = logging.getLogger(__name__)
 MAX_VERIFY_SECONDS = 15 * 60
@@ -45,8 +51,9 @@ class VerifyOutcome:
         return self.c2pa_state == "Trusted"
 
 
-def _probe(path: Path) -> None:
-    """Refuse anything that is not a readable video, before the expensive checks."""
+def _probe(path: Path) -> int:
+    """Refuse anything that is not a readable video, before the expensive checks; return the
+    pixels the detector will decode (its frames, at most MAX_FRAMES, times the frame size)."""
     try:
         with av.open(str(path)) as container:
             if not container.streams.video:
@@ -66,6 +73,9 @@ def _probe(path: Path) -> None:
                 raise ValidationFailed(
                     "Videos longer than 15 minutes can't be checked.", code="too_long"
                 )
+            rate = float(stream.average_rate or 30)
+            frames = stream.frames or round(seconds * rate) or MAX_FRAMES
+            return min(frames, MAX_FRAMES) * stream.width * stream.height
     except ValidationFailed:
         raise
     except (av.FFmpegError, ValueError, UnicodeDecodeError) as exc:
@@ -74,46 +84,134 @@ def _probe(path: Path) -> None:
         ) from exc
 
 
-def verify_upload(*, upload: IO[bytes], size: int) -> VerifyOutcome:
+def verify_upload(*, upload: IO[bytes], size: int) -> VerifyOutcome | VerifyCheck:
+    """Check an upload now when that is quick, else queue it: the outcome, or the queued check."""
     if size <= 0:
         raise ValidationFailed("The file is empty.", code="empty_file")
     limit = settings.VERIFY_MAX_UPLOAD_BYTES
     if size > limit:
         raise PayloadTooLarge(f"The file is larger than {limit // (1024 * 1024)} MB.")
-    configure_provenance()
     folder = Path(tempfile.mkdtemp(prefix="verify-"))
     try:
         path = folder / "upload"
         with path.open("wb") as handle:
             shutil.copyfileobj(upload, handle, length=1024 * 1024)
-        _probe(path)
-        report = provenance.verify(path, trust_anchor_pem=trust_anchor_pem())
-        try:
-            detection = provenance.detect(path, key=provenance.current_watermark_key())
-        except ValueError as exc:  # decodable header, but no frames the detector can read
-            raise ValidationFailed(
-                "This is not a video file we can read (MP4, MOV, WebM).", code="not_video"
-            ) from exc
+        if _probe(path) > settings.VERIFY_INLINE_PIXELS:
+            return _queue(path)
+        return outcome_of(check_file(path))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    outcome: dict[str, Any] = {
+
+
+def check_file(path: Path) -> dict[str, Any]:
+    """C2PA and watermark findings for a probed video file, as JSON-ready data."""
+    configure_provenance()
+    report = provenance.verify(path, trust_anchor_pem=trust_anchor_pem())
+    try:
+        detection = provenance.detect(path, key=provenance.current_watermark_key())
+    except ValueError as exc:  # decodable header, but no frames the detector can read
+        raise ValidationFailed(
+            "This is not a video file we can read (MP4, MOV, WebM).", code="not_video"
+        ) from exc
+    return {
         "c2pa_state": report.state,
         "c2pa": report.to_dict(),
         "watermark_found": detection.found,
         "watermark_confidence": round(detection.confidence, 3),
+        "watermark_id": detection.payload if detection.found else None,
     }
+
+
+def outcome_of(findings: dict[str, Any]) -> VerifyOutcome:
+    """What the findings say about this site's videos, as of now."""
     video = None
-    if detection.found and detection.payload is not None:
-        video = Video.objects.select_related("owner").filter(watermark_id=detection.payload).first()
-    if video is not None:
-        public = (
-            video.status == Video.Status.PUBLISHED and video.visibility == Video.Visibility.PUBLIC
+    if findings["watermark_id"] is not None:
+        video = (
+            Video.objects.select_related("owner")
+            .filter(watermark_id=findings["watermark_id"])
+            .first()
         )
-        outcome["video"] = video if public else None
-        outcome["made_on"] = None if public else video.created_at.date()
-    outcome["from_this_site"] = report.state == "Trusted" or detection.found
+    public = video is not None and (
+        video.status == Video.Status.PUBLISHED and video.visibility == Video.Visibility.PUBLIC
+    )
     logger.info(
         "verify.done",
-        extra={"c2pa": report.state, "watermark": detection.found, "matched": video is not None},
+        extra={
+            "c2pa": findings["c2pa_state"],
+            "watermark": findings["watermark_found"],
+            "matched": video is not None,
+        },
     )
-    return VerifyOutcome(**outcome)
+    return VerifyOutcome(
+        c2pa_state=findings["c2pa_state"],
+        c2pa=findings["c2pa"],
+        watermark_found=findings["watermark_found"],
+        watermark_confidence=findings["watermark_confidence"],
+        video=video if public else None,
+        made_on=video.created_at.date() if video is not None and not public else None,
+        from_this_site=findings["c2pa_state"] == "Trusted" or findings["watermark_found"],
+    )
+
+
+def spool_path(check_id: Any) -> Path:
+    return Path(settings.VERIFY_SPOOL_DIR) / str(check_id)
+
+
+def _queue(path: Path) -> VerifyCheck:
+    from videos.tasks import verify_check
+
+    Path(settings.VERIFY_SPOOL_DIR).mkdir(parents=True, exist_ok=True)
+    with transaction.atomic():
+        check = VerifyCheck.objects.create()
+        target = spool_path(check.id)
+        shutil.move(str(path), target)
+        transaction.on_commit(lambda: verify_check.send(str(check.id)))
+    logger.info("verify.queued", extra={"check": str(check.id)})
+    return check
+
+
+def verify_check_run(check_id: str) -> None:
+    """The worker's side of a queued check: once per check, the file deleted whatever happens."""
+    with transaction.atomic():
+        check = VerifyCheck.objects.select_for_update().filter(id=check_id).first()
+        if check is None or check.status != VerifyCheck.Status.QUEUED:
+            return  # done, running elsewhere, or purged: a redelivered message does nothing
+        check.status = VerifyCheck.Status.RUNNING
+        check.save(update_fields=["status"])
+    path = spool_path(check.id)
+    findings: dict[str, Any] | None = None
+    error = ""
+    try:
+        if not path.exists():
+            error = "The uploaded file was no longer there to check."
+        else:
+            findings = check_file(path)
+    except ValidationFailed as exc:
+        error = exc.detail
+    except Exception:  # the page must say the check failed, not wait for ever
+        logger.exception("verify.failed", extra={"check": str(check.id)})
+        error = "The check could not be completed. Please try again."
+    finally:
+        path.unlink(missing_ok=True)
+    VerifyCheck.objects.filter(id=check.id).update(
+        status=VerifyCheck.Status.DONE if findings is not None else VerifyCheck.Status.FAILED,
+        findings=findings,
+        error=error[:200],
+        finished_at=timezone.now(),
+    )
+
+
+def verify_checks_purge() -> int:
+    """Forget checks older than VERIFY_RESULT_SECONDS, and any spool file left behind."""
+    cutoff = timezone.now() - dt.timedelta(seconds=settings.VERIFY_RESULT_SECONDS)
+    stale = list(VerifyCheck.objects.filter(created_at__lt=cutoff).values_list("id", flat=True))
+    for check_id in stale:
+        spool_path(check_id).unlink(missing_ok=True)
+    VerifyCheck.objects.filter(id__in=stale).delete()
+    spool = Path(settings.VERIFY_SPOOL_DIR)
+    if spool.is_dir():
+        known = {str(i) for i in VerifyCheck.objects.values_list("id", flat=True)}
+        for orphan in spool.iterdir():
+            if orphan.name not in known and orphan.stat().st_mtime < cutoff.timestamp():
+                orphan.unlink(missing_ok=True)
+    return len(stale)

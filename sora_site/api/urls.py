@@ -79,6 +79,7 @@ v1 = [
     ],
     path("reports", moderation.ReportView.as_view(), name="reports"),
     path("verify", moderation.VerifyView.as_view(), name="verify"),
+    path("verify/<uuid:check_id>", moderation.VerifyCheckView.as_view(), name="verify-check"),
     path("webhooks", webhooks.WebhookListCreateView.as_view(), name="webhooks"),
     path("webhooks/<int:endpoint_id>", webhooks.WebhookDetailView.as_view(), name="webhook"),
     path(

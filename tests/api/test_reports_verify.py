@@ -17,6 +17,7 @@ from tests.api.builders import video_in
 from tests.api.conftest import client_for
 from tests.factories import UserFactory
 from videos.models import Video
+from videos.tasks import verify_check
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +119,32 @@ def test_verify_tiny_image_is_refused_not_a_server_error() -> None:
     response = api.post("/api/v1/verify", {"file": upload})
     assert response.status_code == 400
     assert response.json()["code"] == "too_small"
+
+
+def test_verify_of_a_large_file_answers_202_and_the_check_url_gives_the_findings(
+    settings: Any, tmp_path: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.VERIFY_INLINE_PIXELS = 0  # every file counts as large
+    settings.VERIFY_SPOOL_DIR = tmp_path / "spool"
+    api = client_for(UserFactory(), ["videos:read"])
+    upload = SimpleUploadedFile("clip.mp4", _tiny_mp4(), content_type="video/mp4")
+    with django_capture_on_commit_callbacks(execute=False) as enqueued:
+        response = api.post("/api/v1/verify", {"file": upload})
+    assert response.status_code == 202, response.content
+    body = response.json()
+    assert body["status"] == "queued" and body["result"] is None
+    assert response["Location"] == body["url"] and body["url"].endswith(f"/verify/{body['id']}")
+    assert len(enqueued) == 1  # handed to the broker only once the row is committed
+
+    path = body["url"].split("testserver", 1)[1]
+    assert api.get(path).json()["status"] == "queued"
+    verify_check.fn(body["id"])  # what the worker runs
+    done = api.get(path)
+    assert done.status_code == 200
+    assert done.json()["status"] == "done"
+    assert done.json()["result"]["c2pa_state"] == "NoManifest"
+    assert done.json()["result"]["from_this_site"] is False
+    assert not list((tmp_path / "spool").iterdir())  # the upload is gone
+
+    missing = api.get("/api/v1/verify/00000000-0000-4000-8000-000000000000")
+    assert missing.status_code == 404 and "code" in missing.json()

@@ -16,7 +16,7 @@ from sora_site.api.scopes import ALL_SCOPES
 from tests.api.builders import video_in
 from tests.api.conftest import client_for
 from tests.factories import UserFactory
-from videos.models import GenerationJob, Video
+from videos.models import GenerationJob, VerifyCheck, Video
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +60,7 @@ MATRIX = [
     ("POST", "/api/v1/cameos/{cameo}/requests/{grant}/revoke", "cameos:write"),
     ("POST", "/api/v1/reports", "social:write"),
     ("POST", "/api/v1/verify", "videos:read"),
+    ("GET", "/api/v1/verify/{check}", "videos:read"),
     ("GET", "/api/v1/webhooks", "profile:read"),
     ("POST", "/api/v1/webhooks", "profile:read"),
     ("GET", "/api/v1/webhooks/{hook}", "profile:read"),
@@ -105,6 +106,7 @@ def world() -> dict[str, Any]:
             "cameo": cameo.pk,
             "grant": grant.pk,
             "appearance": appearance.public_id,
+            "check": VerifyCheck.objects.create().id,
         },
     }
 

@@ -12,7 +12,7 @@ from tests.videos import fake_engine
 from videos import engine_adapter
 from videos import tasks as video_tasks
 
-ACTORS = (video_tasks.generate_video, video_tasks.sweep_jobs_tick)
+ACTORS = (video_tasks.generate_video, video_tasks.sweep_jobs_tick, video_tasks.verify_check)
 
 
 @pytest.fixture(autouse=True)

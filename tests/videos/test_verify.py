@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import tempfile
+import uuid
 from pathlib import Path
+from typing import Any
 
 import av
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
+from dramatiq.brokers.stub import StubBroker
 
 import gen_engine
 from tests.factories import UserFactory
-from videos.models import Video
+from tests.videos.conftest import message_args
+from videos import tasks as video_tasks
+from videos.models import VerifyCheck, Video
+from videos.verify import verify_checks_purge
 
 WATERMARK_ID = 0x1234_5678_9ABC
 
@@ -127,3 +136,89 @@ def test_missing_file_field_is_a_400() -> None:
 def test_unreadable_declared_length_is_a_400() -> None:
     response = Client().generic("POST", "/verify", b"", CONTENT_LENGTH="ten")
     assert response.status_code == 400 and "not a number" in response.content.decode()
+
+
+# --- large files: a worker checks them, the page and the API wait ---------------------------
+
+
+@pytest.fixture
+def queued(settings: Any, tmp_path: Path, stub_broker: StubBroker) -> StubBroker:
+    """Every upload counts as large; the spool folder is this test's own."""
+    settings.VERIFY_INLINE_PIXELS = 0
+    settings.VERIFY_SPOOL_DIR = tmp_path / "spool"
+    return stub_broker
+
+
+def _run_queued(broker: StubBroker) -> list[str]:
+    """Run the queued checks the way a worker would (the actor's body, in this thread)."""
+    queue = broker.queues.get(video_tasks.VERIFY_QUEUE)
+    ids = [message_args(raw)[0] for raw in list(queue.queue)] if queue else []
+    for check_id in ids:
+        video_tasks.verify_check.fn(check_id)
+    return ids
+
+
+@pytest.mark.django_db
+def test_a_large_file_is_checked_by_a_worker_and_the_page_waits_for_it(
+    signed_clip: Path, queued: StubBroker, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    video = _video(status=Video.Status.PUBLISHED, visibility=Video.Visibility.PUBLIC)
+    client = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/verify", {"file": SimpleUploadedFile("c.mp4", signed_clip.read_bytes())}
+        )
+    assert response.status_code == 302
+    check = VerifyCheck.objects.get()
+    assert response["Location"] == f"/verify/{check.id}"
+    spooled = Path(settings.VERIFY_SPOOL_DIR) / str(check.id)
+    assert spooled.read_bytes() == signed_clip.read_bytes()  # waiting, and only there
+
+    waiting = client.get(f"/verify/{check.id}").content.decode()
+    assert "Checking your video" in waiting and 'http-equiv="refresh"' in waiting
+
+    assert _run_queued(queued) == [str(check.id)]
+    assert not spooled.exists()  # deleted once checked
+    done = client.get(f"/verify/{check.id}").content.decode()
+    assert "Valid and signed by" in done and f"/v/{video.public_id}/" in done
+    assert 'http-equiv="refresh"' not in done
+    assert set(VerifyCheck.objects.get().findings) >= {"c2pa_state", "watermark_id"}
+
+    video_tasks.verify_check.fn(str(check.id))  # a redelivered message changes nothing
+    assert VerifyCheck.objects.get().status == VerifyCheck.Status.DONE
+
+    # Shown to followers only since: the findings no longer link it, they only date it.
+    Video.objects.filter(pk=video.pk).update(visibility=Video.Visibility.FOLLOWERS)
+    later = client.get(f"/verify/{check.id}").content.decode()
+    assert f"/v/{video.public_id}/" not in later and "Made on Framecast on" in later
+
+
+@pytest.mark.django_db
+def test_a_queued_check_whose_file_is_gone_fails_with_a_message(
+    queued: StubBroker, django_capture_on_commit_callbacks: Any, tmp_path: Path
+) -> None:
+    check = VerifyCheck.objects.create()  # its spooled file never arrived (or was purged)
+    video_tasks.verify_check.fn(str(check.id))
+    page = Client().get(f"/verify/{check.id}")
+    assert page.status_code == 200
+    assert "no longer there to check" in page.content.decode()
+    assert Client().get(f"/verify/{uuid.uuid4()}").status_code == 404
+    assert Client().get("/verify/not-a-uuid").status_code == 404
+
+
+@pytest.mark.django_db
+def test_old_checks_and_stray_spool_files_are_purged(settings: Any, tmp_path: Path) -> None:
+    settings.VERIFY_SPOOL_DIR = spool = tmp_path / "spool"
+    spool.mkdir()
+    old = VerifyCheck.objects.create(created_at=timezone.now() - dt.timedelta(hours=2))
+    fresh = VerifyCheck.objects.create()
+    for check in (old, fresh):
+        (spool / str(check.id)).write_bytes(b"video")
+    stray = spool / "left-behind"
+    stray.write_bytes(b"video")
+    two_hours_ago = (timezone.now() - dt.timedelta(hours=2)).timestamp()
+    os.utime(stray, (two_hours_ago, two_hours_ago))
+
+    assert verify_checks_purge() == 1
+    assert list(VerifyCheck.objects.values_list("id", flat=True)) == [fresh.id]
+    assert sorted(p.name for p in spool.iterdir()) == [str(fresh.id)]

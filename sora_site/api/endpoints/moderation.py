@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,7 +21,8 @@ from sora_site.api.endpoints.base import user_of
 from sora_site.api.selectors import REPORTABLE_KINDS, report_target_for
 from sora_site.api.serializers import VideoSerializer
 from sora_site.core.errors import ValidationFailed
-from videos.verify import verify_upload
+from videos.models import VerifyCheck
+from videos.verify import VerifyOutcome, outcome_of, verify_upload
 
 
 class ReportCreateSerializer(serializers.Serializer):
@@ -78,29 +82,79 @@ class VerifySerializer(serializers.Serializer):
     made_on = serializers.DateField(allow_null=True, help_text="When the video is not public.")
 
 
+class VerifyCheckSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    status = serializers.ChoiceField(choices=VerifyCheck.Status.choices)
+    url = serializers.CharField(help_text="Where to read the findings (GET).")
+    result = VerifySerializer(allow_null=True, help_text="The findings, once `status` is done.")
+    error = serializers.CharField(allow_blank=True, help_text="Why a failed check failed.")
+
+
+def _outcome_data(outcome: VerifyOutcome) -> dict[str, Any]:
+    return {
+        "from_this_site": outcome.from_this_site,
+        "c2pa_state": outcome.c2pa_state,
+        "c2pa": outcome.c2pa,
+        "watermark_found": outcome.watermark_found,
+        "watermark_confidence": outcome.watermark_confidence,
+        "video": outcome.video,
+        "made_on": outcome.made_on,
+    }
+
+
+def _check_data(request: Request, check: VerifyCheck) -> dict[str, Any]:
+    findings = check.findings if check.status == VerifyCheck.Status.DONE else None
+    return {
+        "id": check.id,
+        "status": check.status,
+        "url": request.build_absolute_uri(reverse("api:verify-check", args=[check.id])),
+        "result": _outcome_data(outcome_of(findings)) if findings is not None else None,
+        "error": check.error,
+    }
+
+
 class VerifyView(APIView):
     required_scopes = {"POST": scopes.VIDEOS_READ}
     parser_classes = [MultiPartParser]
 
     @extend_schema(
         request={"multipart/form-data": VerifyUploadSerializer},
-        responses={200: VerifySerializer},
+        responses={200: VerifySerializer, 202: VerifyCheckSerializer},
         tags=["verify"],
         summary="Check a video file's content credentials and watermark",
-        description="The file is checked and not kept. Required scope: `videos:read`.",
+        description=(
+            "The file is checked and not kept. A file the detector reads quickly is answered "
+            "at once (200); a larger one is checked by a worker (202 with the check's `url`, "
+            "also in `Location`: poll it until `status` is `done` or `failed`; the file is "
+            "deleted once checked, the findings kept for an hour). Required scope: `videos:read`."
+        ),
     )
     def post(self, request: Request) -> Response:
         upload: Any = request.FILES.get("file")
         if upload is None:
             raise ValidationFailed("Send the video as the multipart field `file`.", code="file")
-        outcome = verify_upload(upload=upload, size=int(upload.size or 0))
-        data = {
-            "from_this_site": outcome.from_this_site,
-            "c2pa_state": outcome.c2pa_state,
-            "c2pa": outcome.c2pa,
-            "watermark_found": outcome.watermark_found,
-            "watermark_confidence": outcome.watermark_confidence,
-            "video": outcome.video,
-            "made_on": outcome.made_on,
-        }
-        return Response(VerifySerializer(data, context={"request": request}).data)
+        result = verify_upload(upload=upload, size=int(upload.size or 0))
+        if isinstance(result, VerifyCheck):
+            data = VerifyCheckSerializer(
+                _check_data(request, result), context={"request": request}
+            ).data
+            headers = {"Location": data["url"]}
+            return Response(data, status=status.HTTP_202_ACCEPTED, headers=headers)
+        return Response(VerifySerializer(_outcome_data(result), context={"request": request}).data)
+
+
+class VerifyCheckView(APIView):
+    required_scopes = {"GET": scopes.VIDEOS_READ}
+
+    @extend_schema(
+        responses={200: VerifyCheckSerializer},
+        tags=["verify"],
+        summary="Read a queued Verify check",
+        description="Findings are kept an hour after the upload. Required scope: `videos:read`.",
+    )
+    def get(self, request: Request, check_id: uuid.UUID) -> Response:
+        check = VerifyCheck.objects.filter(id=check_id).first()
+        if check is None:
+            raise NotFound("No such check (findings are kept for an hour).")
+        data = _check_data(request, check)
+        return Response(VerifyCheckSerializer(data, context={"request": request}).data)
