@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseBase,
     JsonResponse,
-    StreamingHttpResponse,
 )
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
@@ -29,6 +25,7 @@ from cameos import selectors, services, verification
 from cameos.forms import BlockForm, CameoSettingsForm, CharacterForm
 from cameos.models import Cameo, CameoGrant, VerificationAttempt
 from sora_site.core.errors import ApplicationError, NotFound
+from sora_site.core.media import serve_stored_file
 
 CHALLENGE_SESSION_KEY = "cameo_challenge"
 # Multipart framing around the clip: a little over the clip limit is still a legal request.
@@ -259,49 +256,6 @@ def _no_response(request: HttpRequest) -> HttpResponse:
     return HttpResponse(status=204)
 
 
-_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
-
-
-def _ranged_file(name: str, content_type: str, range_header: str) -> HttpResponseBase:
-    """Serve a stored file with single-range support (video players seek with Range)."""
-    size = default_storage.size(name)
-    match = _RANGE.match(range_header.strip()) if range_header else None
-    if match and (match.group(1) or match.group(2)):
-        if match.group(1):
-            start = int(match.group(1))
-            end = min(int(match.group(2)) if match.group(2) else size - 1, size - 1)
-        else:
-            start, end = max(0, size - int(match.group(2))), size - 1
-        if start > end or start >= size:
-            response = HttpResponse(status=416)
-            response["Content-Range"] = f"bytes */{size}"
-            return response
-        handle = default_storage.open(name, "rb")
-        handle.seek(start)
-        remaining = end - start + 1
-
-        def chunks() -> Any:
-            left = remaining
-            try:
-                while left > 0:
-                    data = handle.read(min(left, 256 * 1024))
-                    if not data:
-                        break
-                    left -= len(data)
-                    yield data
-            finally:
-                handle.close()
-
-        partial = StreamingHttpResponse(chunks(), status=206, content_type=content_type)
-        partial["Content-Range"] = f"bytes {start}-{end}/{size}"
-        partial["Content-Length"] = str(remaining)
-        partial["Accept-Ranges"] = "bytes"
-        return partial
-    whole = FileResponse(default_storage.open(name, "rb"), content_type=content_type)
-    whole["Accept-Ranges"] = "bytes"
-    return whole
-
-
 @login_required
 def verification_clip(request: HttpRequest, attempt_id: int) -> HttpResponseBase:
     """The raw clip, for moderators and the person who recorded it; never cached."""
@@ -311,12 +265,11 @@ def verification_clip(request: HttpRequest, attempt_id: int) -> HttpResponseBase
     )
     if attempt is None or not allowed or not attempt.clip:
         raise Http404("No such clip.")
-    response = _ranged_file(
-        attempt.clip.name,
-        attempt.clip_content_type or "video/webm",
-        request.headers.get("Range", ""),
-    )
-    response["Cache-Control"] = "private, no-store"
+    response = serve_stored_file(
+        request, attempt.clip.name, content_type=attempt.clip_content_type or "video/webm",
+        private=True,
+    )  # fmt: skip
+    response["Cache-Control"] = "private, no-store"  # an identity check: never kept anywhere
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -18,6 +18,7 @@ from moderation.forms import AppealForm, ReportForm
 from moderation.models import Case
 from moderation.permissions import is_moderator
 from sora_site.core.errors import ApplicationError
+from sora_site.core.media import serve_stored_file
 
 REPORTABLE = {"video": "a video", "comment": "a comment", "account": "an account"}
 
@@ -146,8 +147,6 @@ def _case_media(
     name = getattr(getattr(target, field, None), "name", "")
     if not name:
         raise Http404("No such file.")
-    from videos.media import serve_stored_file
-
     return serve_stored_file(request, name, content_type=content_type, private=True)
 
 

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cameos import selectors as cameo_selectors
 from sora_site.core.errors import ApplicationError, NotFound
+from sora_site.core.media import serve_stored_file
 from videos import options, selectors, services
 from videos.forms import CreateForm, PublishForm
-from videos.media import serve_stored_file
 from videos.models import GenerationJob
 
 FIELD_FOR_CODE = {

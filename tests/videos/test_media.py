@@ -18,9 +18,9 @@ from django.core.files.storage import default_storage
 from django.test import AsyncClient, Client
 from django.urls import reverse
 
+from sora_site.core.media import RangeNotSatisfiable, parse_range
 from tests.factories import UserFactory
 from tests.videos.factories import GenerationJobFactory, VideoFactory
-from videos.media import RangeNotSatisfiable, parse_range
 from videos.models import GenerationJob, Video
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,5 @@
-"""Serving stored video and poster files: HTTP Range on local disk, presigned URLs on S3."""
+"""Serving stored media files (videos, posters, identity-check clips): HTTP Range on local disk,
+presigned URLs on S3. Shared by the videos, cameos and moderation rooms."""
 
 from __future__ import annotations
 
