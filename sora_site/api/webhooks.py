@@ -93,6 +93,12 @@ def _address_public(address: str) -> bool:
 
 def webhook_target_resolve(url: str) -> Target:
     """Parse, resolve and check a webhook URL. Raises ValidationFailed (code `webhook_url`)."""
+    if any(char.isspace() or ord(char) < 0x20 or ord(char) == 0x7F for char in url):
+        # http.client refuses such a request line, so every delivery would fail.
+        raise ValidationFailed(
+            "Webhook URLs may not contain spaces or control characters (percent-encode them).",
+            code="webhook_url",
+        )
     try:
         parts = urlsplit(url)
         port = parts.port

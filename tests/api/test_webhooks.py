@@ -184,6 +184,9 @@ def test_events_go_only_to_subscribed_endpoints_of_that_person() -> None:
         "ftp://93.184.216.34/hook",
         "http://user:pw@93.184.216.34/hook",
         "not a url",
+        "https://93.184.216.34/my hook",
+        "https://93.184.216.34/ho\tok",
+        "https://93.184.216.34/a\r\nHost: evil",
     ],
 )
 def test_private_and_odd_targets_are_refused(url: str) -> None:
