@@ -11,6 +11,7 @@ engine.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from gen_engine.types import (
     ScenePlan,
 )
 
+logger = logging.getLogger(__name__)
 NEGATIVE_PROMPT = "blurry, low quality, distorted, deformed hands, flicker, text, jpeg artifacts"
 Frames = npt.NDArray[np.uint8]
 StepProgress = Callable[[float, str], None]
@@ -124,7 +126,21 @@ def choose_mode(settings: DiffusionSettings, spec: GenerationSpec, model: Loaded
     mode = settings.mode
     if mode in ("auto", "video"):
         # Full strength lets the model ignore the render: that is text-to-video, said plainly.
-        return "text" if settings.strength >= 1.0 else "video"
+        if settings.strength >= 1.0:
+            return "text"
+        if "video" in model.pipelines:
+            return "video"
+        if mode == "video":
+            raise GenerationError(
+                "mode_unsupported",
+                f"This {model.family.label} checkpoint has no video-to-video pipeline here "
+                "(two-expert Wan 2.2 checkpoints); use mode text.",
+            )
+        logger.warning(
+            "gen_engine.diffusion.no_video_mode",
+            extra={"family": model.family.name, "mode": "text"},
+        )
+        return "text"
     if mode == "image" and "image" not in model.pipelines:
         raise GenerationError(
             "mode_unsupported",

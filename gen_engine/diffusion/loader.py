@@ -56,6 +56,12 @@ class LoadedModel:
     def transformer(self) -> Any:
         return self.pipelines["text"].transformer
 
+    @property
+    def transformers(self) -> list[Any]:
+        """Every denoiser: Wan 2.2 A14B has a second, low-noise expert (`transformer_2`)."""
+        text = self.pipelines["text"]
+        return [t for t in (text.transformer, getattr(text, "transformer_2", None)) if t]
+
 
 _CACHE: dict[tuple[str, str, str, str, bool], LoadedModel] = {}
 _LOCK = threading.Lock()
@@ -169,9 +175,11 @@ def assemble(
     published sizes in memory and comes through here too, so it measures the engine's path."""
     import diffusers
 
-    pipelines = {"text": text, "video": _sibling(diffusers, family.video_pipeline, text)}
-    if family.image_pipeline:
-        pipelines["image"] = _sibling(diffusers, family.image_pipeline, text)
+    pipelines = {"text": text}
+    for role, class_name in (("video", family.video_pipeline), ("image", family.image_pipeline)):
+        sibling = _sibling(diffusers, class_name, text) if class_name else None
+        if sibling is not None:
+            pipelines[role] = sibling
     for component in text.components.values():
         if isinstance(component, torch.nn.Module):
             component.eval()  # configs built by hand start in training mode (dropout on)
@@ -199,11 +207,19 @@ def assemble(
     return model
 
 
-def _sibling(diffusers: Any, class_name: str, text: Any) -> Any:
-    """Another pipeline class over the same component objects (no second copy in memory)."""
+def _sibling(diffusers: Any, class_name: str, text: Any) -> Any | None:
+    """Another pipeline class over the same component objects (no second copy in memory).
+
+    None when that class cannot take every model of `text`: Wan 2.2 A14B's low-noise expert
+    (`transformer_2`) has no place in diffusers 0.42's video-to-video pipeline, and running
+    without it would be another model than the operator chose.
+    """
     cls = getattr(diffusers, class_name)
     accepted = set(inspect.signature(cls.__init__).parameters)
-    return cls(**{name: part for name, part in text.components.items() if name in accepted})
+    parts = text.components.items()
+    if any(isinstance(part, torch.nn.Module) and name not in accepted for name, part in parts):
+        return None
+    return cls(**{name: part for name, part in parts if name in accepted})
 
 
 def _module_bytes(module: Any) -> int:

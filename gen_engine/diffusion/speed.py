@@ -143,7 +143,7 @@ def use_fast_attention(model: LoadedModel) -> bool:
     if not fast_attention_available(model.device):
         return False
     activate_flash_attention_4()
-    return route_self_attention(model.transformer, "_native_flash") > 0
+    return sum(route_self_attention(t, "_native_flash") for t in model.transformers) > 0
 
 
 def activate_flash_attention_4() -> None:
@@ -179,10 +179,11 @@ def prepare_for_speed(
         logger.info("self-attention runs on FlashAttention-4")
     compiled = False
     if compile_blocks and model.device.type == "cuda":
-        with contextlib.suppress(AttributeError, NotImplementedError, ValueError):
-            transformer.fuse_qkv_projections()
-        for block in _blocks(transformer):
-            block.compile(fullgraph=False, dynamic=False, mode=compile_mode)
+        for denoiser in model.transformers:
+            with contextlib.suppress(AttributeError, NotImplementedError, ValueError):
+                denoiser.fuse_qkv_projections()
+            for block in _blocks(denoiser):
+                block.compile(fullgraph=False, dynamic=False, mode=compile_mode)
         compiled = True
     return pairing, compiled
 

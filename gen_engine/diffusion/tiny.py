@@ -26,8 +26,9 @@ _CORPUS = (
 
 
 def build_tiny_checkpoint(family: str, folder: str | Path, seed: int = 0) -> Path:
-    """Write a tiny `family` ("wan", "ltx" or "cogvideox") checkpoint into `folder`."""
-    builders = {"wan": _wan, "ltx": _ltx, "cogvideox": _cogvideox}
+    """Write a tiny `family` checkpoint into `folder`: "wan", "wan22" (Wan 2.2 A14B's layout: a
+    high-noise and a low-noise transformer), "ltx" or "cogvideox"."""
+    builders = {"wan": _wan, "wan22": _wan_two_experts, "ltx": _ltx, "cogvideox": _cogvideox}
     if family not in builders:
         raise ValueError(f"unknown family {family!r}; expected one of {sorted(builders)}")
     target = Path(folder)
@@ -77,16 +78,10 @@ def _text_encoder(vocab_size: int, umt5: bool) -> Any:
     return T5EncoderModel(T5Config(**options)).eval()
 
 
-def _wan() -> Any:
-    from diffusers import (
-        AutoencoderKLWan,
-        UniPCMultistepScheduler,
-        WanPipeline,
-        WanTransformer3DModel,
-    )
+def _wan_transformer() -> Any:
+    from diffusers import WanTransformer3DModel
 
-    tokenizer = _tokenizer()
-    transformer = WanTransformer3DModel(
+    return WanTransformer3DModel(
         patch_size=(1, 2, 2),
         num_attention_heads=2,
         attention_head_dim=12,
@@ -97,7 +92,25 @@ def _wan() -> Any:
         ffn_dim=32,
         num_layers=2,
         rope_max_seq_len=32,
+    ).eval()
+
+
+def _wan_two_experts() -> Any:
+    from diffusers import WanPipeline
+
+    single = _wan()
+    return WanPipeline(
+        **{k: v for k, v in single.components.items() if k != "transformer_2"},
+        transformer_2=_wan_transformer(),
+        boundary_ratio=0.9,  # high so a few test steps reach the low-noise expert
     )
+
+
+def _wan() -> Any:
+    from diffusers import AutoencoderKLWan, UniPCMultistepScheduler, WanPipeline
+
+    tokenizer = _tokenizer()
+    transformer = _wan_transformer()
     vae = AutoencoderKLWan(
         base_dim=8, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
         temperal_downsample=[False, True, True],

@@ -373,3 +373,37 @@ def test_self_attention_routing_changes_the_kernel_not_the_result(
     # Only self-attention moved: one maskless call per block and transformer pass.
     assert len(passes) >= 2 and called == [True] * (blocks * len(passes))
     assert np.allclose(routed, default, atol=1e-5)
+
+
+def test_two_expert_wan_runs_both_experts_and_refuses_video_mode_plainly(
+    tmp_path: Path,
+) -> None:
+    """Wan 2.2 A14B's layout: a high-noise and a low-noise transformer, switched mid-schedule."""
+    from gen_engine.diffusion.speed import route_self_attention
+
+    folder = build_tiny_checkpoint("wan22", tmp_path / "wan22")
+    assert families.detect_family(folder).name == "wan"
+    model = loader.load(DiffusionSettings(model_dir=str(folder)))
+    assert "video" not in model.pipelines  # diffusers' video-to-video takes one expert only
+    assert len(model.transformers) == 2
+    # Speed-ups reach both experts.
+    assert sum(route_self_attention(t, "native") for t in model.transformers) == 4
+
+    calls = {"high": 0, "low": 0}
+    hooks = [
+        model.transformers[0].register_forward_hook(
+            lambda *_: calls.update(high=calls["high"] + 1)
+        ),
+        model.transformers[1].register_forward_hook(lambda *_: calls.update(low=calls["low"] + 1)),
+    ]
+    try:
+        result = generate_unchecked(tiny_spec(folder, steps=4), tmp_path / "out")  # mode auto
+    finally:
+        for hook in hooks:
+            hook.remove()
+    assert calls["high"] > 0 and calls["low"] > 0  # auto fell back to text-to-video, both ran
+    assert decode_clip(result.video_path).frame_count == 24
+
+    with pytest.raises(GenerationError) as caught:
+        generate_unchecked(tiny_spec(folder, mode="video"), tmp_path / "refused")
+    assert caught.value.code == "mode_unsupported" and "use mode text" in caught.value.message
