@@ -1,11 +1,11 @@
 """Benchmark of the engine's default clip: per-stage wall time, total, peak RSS.
 
-    .venv/bin/python bench/engine.py [--runs N] [--update-doc docs/PERFORMANCE.md]
+    .venv/bin/python bench/engine.py [--runs N]
 
 Each configuration (provenance on, provenance off) runs in its own child process, so each peak
 RSS (ru_maxrss) belongs to that configuration alone: the child warms up with one default clip
 (model loading, first-call caches), then times `--runs` more and reports the fastest. Prints a
-markdown snippet; with --update-doc it also replaces the "## Engine" section of that file.
+markdown snippet to paste into docs/PERFORMANCE.md ("Engine") with what the run showed.
 Targets: <= 10 s wall and <= 2 GB peak RSS for the default clip.
 """
 
@@ -127,19 +127,6 @@ def markdown(with_prov: dict[str, Any], without: dict[str, Any], load: str, runs
     return "\n".join(lines)
 
 
-def update_doc(path: Path, section: str) -> None:
-    """Replace the '## Engine' section of `path` (up to the next '## '), or append it."""
-    text = path.read_text() if path.exists() else "# Performance\n\n"
-    start = text.find("## Engine\n")
-    if start < 0:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + section + (text[end + 1 :] if end >= 0 else "")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-
-
 def _cpu_name() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -153,7 +140,6 @@ def _cpu_name() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--runs", type=int, default=1)
-    parser.add_argument("--update-doc", type=Path)
     parser.add_argument("--child", choices=("on", "off"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.runs < 1:
@@ -166,8 +152,6 @@ def main() -> None:
     without = run_child(False, args.runs)
     section = markdown(with_prov, without, load, args.runs)
     print(section)
-    if args.update_doc:
-        update_doc(args.update_doc, section)
 
 
 if __name__ == "__main__":

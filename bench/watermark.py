@@ -11,8 +11,8 @@ delivered MP4 (both marks, C2PA-signed) is what gets attacked. The never-waterma
 generated the same way with provenance off. `--source synthetic` makes stress clips instead
 (moving shapes, gradients, noise textures, flat areas, dark and bright scenes, hard stripes and
 bars, a textured pan, flicker, rain) marked with `FrameMarker`. Each attack re-encodes with PyAV;
-`detect` sees the attacked file alone. Prints a markdown table; `--write-doc` appends it under
-"Watermark robustness" in docs/PERFORMANCE.md.
+`detect` sees the attacked file alone. Prints a markdown table for docs/PERFORMANCE.md
+("Watermark robustness"), where it is pasted with what the run showed.
 """
 
 from __future__ import annotations
@@ -486,21 +486,6 @@ def report(records: list[Record], args: argparse.Namespace) -> str:
     return "\n".join(lines)
 
 
-def write_doc(table: str) -> None:
-    doc = Path(__file__).resolve().parents[1] / "docs" / "PERFORMANCE.md"
-    text = doc.read_text() if doc.exists() else "# Performance\n"
-    marker = "\n## Watermark robustness\n"
-    if marker in text:
-        head, _, rest = text.partition(marker)
-        following = rest.find("\n## ")
-        tail = rest[following:] if following >= 0 else ""
-        text = head.rstrip("\n") + "\n"
-        section = marker + "\n" + table + "\n" + tail
-    else:
-        section = marker + "\n" + table + "\n"
-    doc.write_text(text.rstrip("\n") + "\n" + section)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", choices=("engine", "synthetic"), default="engine")
@@ -510,7 +495,6 @@ def main() -> None:
     parser.add_argument("--clean-seconds", type=float, default=4.0)
     parser.add_argument("--width", type=int, default=720)
     parser.add_argument("--height", type=int, default=1280)
-    parser.add_argument("--write-doc", action="store_true")
     parser.add_argument("--jobs", type=int, default=1, help="worker processes")
     parser.add_argument("--only", action="append", help="run only this attack (repeatable)")
     args = parser.parse_args()
@@ -519,8 +503,6 @@ def main() -> None:
     args.load_end = os.getloadavg()[0]
     table = report(records, args)
     print(table)
-    if args.write_doc:
-        write_doc(table)
 
 
 if __name__ == "__main__":
