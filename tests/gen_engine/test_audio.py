@@ -4,8 +4,6 @@ ambience and cues, dialogue panning, mastering and speed."""
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 from conftest import band_energy, make_plan, make_sim, rms
 from scipy import signal
@@ -137,19 +135,16 @@ def test_dialogue_is_placed_and_panned_to_the_speaker() -> None:
     assert rms(inside[:, 1]) > 2 * rms(inside[:, 0])
 
 
-def test_mix_is_deterministic_and_fast() -> None:
+def test_mix_is_deterministic() -> None:
+    """The mix's speed is measured by bench/engine.py (its "audio" stage), not timed here."""
     plan = make_plan(setting="city street", weather="rain", sound_cues=("thunder", "dog bark"))
     spoken = speech.synthesize_dialogue(plan, 10.0, 24)
     events = tuple(_impact(0.2 + 0.3 * i, ("rubber", "wood", "metal")[i % 3]) for i in range(30))
     sim = make_sim(events, seconds=10)
     first = mix_audio(plan, sim, spoken, 10.0)
-    timings = []
-    for _ in range(2):
-        started = time.process_time()  # CPU time: the test machine's cores are shared
-        again = mix_audio(plan, sim, spoken, 10.0)
-        timings.append(time.process_time() - started)
+    again = mix_audio(plan, sim, spoken, 10.0)
     assert np.array_equal(first, again)
-    assert min(timings) < 0.5
+    assert np.abs(first).max() > 0.01  # not trivially equal: there is sound in it
 
 
 def test_silent_plan_and_tiny_duration_do_not_break_mastering() -> None:
