@@ -36,18 +36,20 @@ class GuidancePairing:
     """Batches a pipeline's back-to-back conditional and unconditional transformer calls.
 
     `expect(cond, uncond)` names the two prompt-embedding tensors the pipeline will pass. When
-    the transformer is called with one of them, both passes run as a batch of two over the same
-    latents and timestep; the partner's half is kept and returned when the partner's call comes
-    with the very same latents object. Any call that does not match falls through unchanged.
+    a wrapped transformer is called with one of them, both passes run as a batch of two over the
+    same latents and timestep; the partner's half is kept and returned when the partner's call
+    comes to the same transformer with the very same latents object. Any call that does not
+    match falls through unchanged. Several transformers may be wrapped (Wan 2.2's two experts:
+    each step calls one of them twice).
     """
 
-    def __init__(self, transformer: Any) -> None:
-        self._transformer = transformer
-        self._forward = transformer.forward
+    def __init__(self, *transformers: Any) -> None:
         self._partners: dict[int, torch.Tensor] = {}
-        self._held: tuple[int, int, torch.Tensor] | None = None
+        self._held: tuple[int, int, int, torch.Tensor] | None = None
         self.batched_calls = 0
-        transformer.forward = self.forward
+        for transformer in transformers:
+            original = transformer.forward
+            transformer.forward = functools.partial(self.forward, transformer, original)
 
     def expect(self, cond: torch.Tensor, uncond: torch.Tensor | None) -> None:
         self._held = None
@@ -60,25 +62,24 @@ class GuidancePairing:
         self._held = None
         self._partners = {}
 
-    def _run(self, **kwargs: Any) -> Any:
+    @staticmethod
+    def _run(transformer: Any, original: Any, **kwargs: Any) -> Any:
         # Wan's video-to-video pipeline names no cache context; the step caches need one.
-        with self._transformer.cache_context("cond_uncond"):
-            return self._forward(**kwargs)
+        with transformer.cache_context("cond_uncond"):
+            return original(**kwargs)
 
-    def forward(self, *args: Any, **kwargs: Any) -> Any:
+    def forward(self, transformer: Any, original: Any, *args: Any, **kwargs: Any) -> Any:
         states = kwargs.get("hidden_states")
         context = kwargs.get("encoder_hidden_states")
         if args or states is None or context is None or id(context) not in self._partners:
-            return self._forward(*args, **kwargs)
+            return original(*args, **kwargs)
         held = self._held
-        if held is not None and held[0] == id(context) and held[1] == id(states):
+        if held is not None and held[:3] == (id(transformer), id(context), id(states)):
             self._held = None
-            return self._wrap(held[2], kwargs)
+            return self._wrap(held[3], kwargs)
         partner = self._partners[id(context)]
-        if partner is context:  # no guidance: a single pass
-            return self._run(**kwargs)
-        if partner.shape != context.shape:
-            return self._run(**kwargs)
+        if partner is context or partner.shape != context.shape:  # one pass, as asked
+            return self._run(transformer, original, **kwargs)
         timestep = kwargs["timestep"]
         batched = dict(kwargs)
         batched.update(
@@ -87,9 +88,9 @@ class GuidancePairing:
             encoder_hidden_states=torch.cat([context, partner]),
             return_dict=False,
         )
-        output = self._run(**batched)[0]
+        output = self._run(transformer, original, **batched)[0]
         mine, theirs = output.chunk(2)
-        self._held = (id(partner), id(states), theirs)
+        self._held = (id(transformer), id(partner), id(states), theirs)
         self.batched_calls += 1
         return self._wrap(mine, kwargs)
 
@@ -173,8 +174,7 @@ def prepare_for_speed(
     Not `fullgraph`: the draft preset's cache hooks wrap the blocks and are opaque to dynamo,
     so they must be allowed to break the graph; without hooks the graph is whole anyway.
     """
-    transformer = model.transformer
-    pairing = GuidancePairing(transformer) if model.family.pairs_guidance else None
+    pairing = GuidancePairing(*model.transformers) if model.family.pairs_guidance else None
     if fast_attention and use_fast_attention(model):
         logger.info("self-attention runs on FlashAttention-4")
     compiled = False

@@ -404,6 +404,16 @@ def test_two_expert_wan_runs_both_experts_and_refuses_video_mode_plainly(
     assert calls["high"] > 0 and calls["low"] > 0  # auto fell back to text-to-video, both ran
     assert decode_clip(result.video_path).frame_count == 24
 
+    # Each expert batches its two guidance passes (one batch per step), same numbers as stock.
+    assert model.pairing is not None
+    before = model.pairing.batched_calls
+    pipeline = model.pipelines["text"]
+    batched = clip.denoise(model, pipeline, _text_arguments(model, 4), "final", 4).frames[0]
+    assert model.pairing.batched_calls - before == 4
+    with torch.inference_mode():  # not armed: the stock one-pass-after-the-other path
+        sequential = pipeline(**_text_arguments(model, 4)).frames[0]
+    assert np.allclose(batched, sequential, atol=1e-5)
+
     with pytest.raises(GenerationError) as caught:
         generate_unchecked(tiny_spec(folder, mode="video"), tmp_path / "refused")
     assert caught.value.code == "mode_unsupported" and "use mode text" in caught.value.message
