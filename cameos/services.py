@@ -547,9 +547,8 @@ def _image_reencode(upload: IO[bytes]) -> tuple[bytes, int, int]:
     import io
 
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            if image.format not in CHARACTER_IMAGE_FORMATS:
-                raise ValidationFailed("Use JPEG, PNG, WebP or GIF images.", code="image_format")
+        # Only these decoders ever see the bytes (no other format's parser is tried).
+        with Image.open(io.BytesIO(data), formats=sorted(CHARACTER_IMAGE_FORMATS)) as image:
             width, height = image.size
             if width * height > MAX_IMAGE_PIXELS or min(width, height) < 32:
                 raise ValidationFailed(
@@ -558,7 +557,9 @@ def _image_reencode(upload: IO[bytes]) -> tuple[bytes, int, int]:
             image.load()
             picture = ImageOps.exif_transpose(image).convert("RGBA")
     except (Image.DecompressionBombError, *BROKEN_IMAGE_ERRORS) as exc:
-        raise ValidationFailed("That file is not an image we can read.", code="not_image") from exc
+        raise ValidationFailed(
+            "That file is not an image we can read: use JPEG, PNG, WebP or GIF.", code="not_image"
+        ) from exc
     picture.thumbnail((1024, 1024))
     out = io.BytesIO()
     picture.save(out, format="PNG")

@@ -237,6 +237,16 @@ def test_character_image_limits(monkeypatch) -> None:
             images=[SimpleUploadedFile(f"{i}.png", png_bytes()) for i in range(5)],
         )
     assert many.value.code == "too_many_images"
+    bmp = io.BytesIO()
+    Image.new("RGB", (64, 64), "red").save(bmp, format="BMP")  # a real image, not an allowed one
+    for name, data in (("a.bmp", bmp.getvalue()), ("a.png", b"not an image at all" * 20)):
+        with pytest.raises(ValidationFailed) as refused:
+            services.character_cameo_create(
+                owner=UserFactory(),
+                display_name="Odd",
+                images=[SimpleUploadedFile(name, data)],
+            )
+        assert refused.value.code == "not_image" and "JPEG, PNG" in refused.value.detail
 
 
 def _ledger(owner, count: int, first: int = 1000) -> None:
