@@ -138,6 +138,7 @@ def _comment_json(comment: Any, viewer: User) -> dict[str, Any]:
         "text": comment.text,
         "created_at": comment.created_at.isoformat(),
         "can_delete": viewer.pk in (comment.author_id, comment.video.owner_id),
+        "can_report": viewer.is_authenticated and viewer.pk != comment.author_id,
     }
 
 

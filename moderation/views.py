@@ -3,20 +3,20 @@ the moderator-only media of a case (admin's player)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from accounts.models import User
 from moderation import policy, selectors, services
 from moderation.forms import AppealForm, ReportForm
 from moderation.models import Case
 from moderation.permissions import is_moderator
+from moderation.targets import report_target_for
 from sora_site.core.errors import ApplicationError
 from sora_site.core.media import serve_stored_file
 
@@ -35,38 +35,13 @@ def policy_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _report_target(request: HttpRequest, kind: str, object_id: str) -> models.Model:
-    """The thing being reported, as this viewer may see it (no peeking at others' drafts)."""
-    if kind == "video":
-        from videos.selectors import video_viewable
-
-        try:
-            return video_viewable(viewer_id=request.user.pk, public_id=object_id)
-        except ApplicationError as exc:
-            raise Http404("No such video.") from exc
-    if kind == "account":
-        from accounts.models import User
-
-        user = User.objects.filter(handle=object_id.lower().lstrip("@"), is_active=True).first()
-        if user is None and object_id.isdecimal():
-            user = User.objects.filter(pk=int(object_id), is_active=True).first()
-        if user is None:
-            raise Http404("No such account.")
-        return user
-    if kind == "comment":
-        try:
-            comment_model = apps.get_model("feed", "Comment")
-        except LookupError as exc:
-            raise Http404("Comments cannot be reported yet.") from exc
-        if not object_id.isdecimal():
-            raise Http404("No such comment.")
-        comment = get_object_or_404(comment_model, pk=int(object_id))
-        video = getattr(comment, "video", None)
-        # Only comments the viewer can see: on a published video (or on their own).
-        if video is not None and video.status != "published" and video.owner_id != request.user.pk:
-            raise Http404("No such comment.")
-        return comment
-    raise Http404("This cannot be reported.")
+def _report_target(request: HttpRequest, kind: str, object_id: str) -> Any:
+    """The thing being reported, as this viewer may see it (the API's rule: moderation.targets)."""
+    try:
+        viewer = cast(User, request.user)  # the view is login_required
+        return report_target_for(viewer=viewer, kind=kind, object_id=object_id)
+    except ApplicationError as exc:
+        raise Http404(exc.detail) from exc
 
 
 @login_required

@@ -8,7 +8,6 @@ from django.db.models import Count, Max, QuerySet
 from oauth2_provider.models import get_access_token_model, get_application_model
 
 from accounts.models import User
-from sora_site.api.endpoints.base import MAX_DB_INT
 from sora_site.api.models import PersonalAccessToken, WebhookDelivery, WebhookEndpoint
 from sora_site.core.errors import NotFound, ValidationFailed
 from videos.models import GenerationJob, Video
@@ -99,33 +98,3 @@ def webhook_for(*, user: User, application: Any | None, endpoint_id: int) -> Web
 
 def deliveries_for(*, endpoint: WebhookEndpoint) -> QuerySet[WebhookDelivery]:
     return WebhookDelivery.objects.filter(endpoint=endpoint)
-
-
-REPORTABLE_KINDS = ("video", "comment", "account")
-
-
-def report_target_for(*, viewer: User, kind: str, object_id: str) -> Any:
-    """What the viewer may report, found with the same visibility rules as the report page
-    (moderation.views._report_target): videos they may watch, active accounts, comments on
-    videos they may watch. Anything else is NotFound."""
-    from accounts.selectors import user_by_handle
-    from feed.models import Comment
-    from videos.selectors import video_viewable
-
-    if kind == "video":
-        return video_viewable(viewer_id=viewer.pk, public_id=object_id)
-    if kind == "account":
-        person = user_by_handle(handle=object_id.lstrip("@"))
-        if person is None:
-            raise NotFound("No such account.")
-        return person
-    if kind == "comment":
-        # isdigit() alone lets "²" through to int(), which rejects it (a 500).
-        if not (object_id.isascii() and object_id.isdigit()) or int(object_id) > MAX_DB_INT:
-            raise NotFound("No such comment.")
-        comment = Comment.objects.select_related("video").filter(pk=int(object_id)).first()
-        if comment is None:
-            raise NotFound("No such comment.")
-        video_viewable(viewer_id=viewer.pk, public_id=comment.video.public_id)
-        return comment
-    raise ValidationFailed(f"target_type must be one of {', '.join(REPORTABLE_KINDS)}.")

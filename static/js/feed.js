@@ -160,6 +160,13 @@
       const who = document.createElement("strong");
       who.textContent = "@" + c.author + " ";
       li.append(who, document.createTextNode(c.text));
+      if (c.can_report) {
+        const report = document.createElement("a");
+        report.href = `/report/comment/${c.id}/`;
+        report.className = "comment-report muted";
+        report.textContent = "Report";
+        li.append(" ", report);
+      }
       list.append(li);
     });
     if (!list.children.length) {

@@ -83,6 +83,9 @@ def test_comments_create_list_and_delete_rules() -> None:
     listed = _client(stranger).get(f"/feed/v/{video.public_id}/comments").json()
     assert [c["text"] for c in listed["comments"]] == ["love the bounce"]
     assert listed["comments"][0]["can_delete"] is False
+    assert listed["comments"][0]["can_report"] is True  # the feed shows it a Report link
+    own = _client(author).get(f"/feed/v/{video.public_id}/comments").json()
+    assert own["comments"][0]["can_report"] is False
     status, body = _post(_client(stranger), f"/feed/comments/{comment_id}/delete", {})
     assert status == 404 and Comment.objects.count() == 1
     status, _ = _post(_client(owner), f"/feed/comments/{comment_id}/delete", {})

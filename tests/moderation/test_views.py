@@ -137,3 +137,33 @@ def test_report_a_comment(client, video_factory):
     report = Report.objects.get()
     assert report.target == comment
     assert report.case.subject_user == author
+
+
+def test_report_links_lead_to_the_form_and_hidden_things_stay_hidden(client):
+    from accounts.social import follow_create
+    from feed.models import Comment
+    from tests.api.builders import video_in
+    from videos.models import Video
+
+    owner, stranger = UserFactory(), UserFactory()
+    public = video_in(owner, Video.Status.PUBLISHED)
+    followers_only = video_in(owner, Video.Status.PUBLISHED, visibility="followers")
+    hidden_comment = Comment.objects.create(video=followers_only, author=owner, text="members")
+    client.force_login(stranger)
+
+    # Where people look for it: the video page, the profile, and each comment in the feed.
+    report_video = f"/report/video/{public.public_id}/"
+    assert report_video in client.get(f"/v/{public.public_id}/").content.decode()
+    assert f"/report/account/{owner.handle}/" in client.get(f"/@{owner.handle}").content.decode()
+    assert client.get(report_video).status_code == 200
+
+    # The page and the API share one rule: a comment on a video the viewer may not watch is
+    # not found, whichever way it is asked for.
+    assert client.get(f"/report/comment/{hidden_comment.pk}/").status_code == 404
+    assert client.get(f"/report/video/{followers_only.public_id}/").status_code == 404
+    assert client.get("/report/comment/99999999999999999999/").status_code == 404
+    follow_create(follower=stranger, followee=owner)
+    assert client.get(f"/report/comment/{hidden_comment.pk}/").status_code == 200
+
+    client.force_login(owner)  # nobody is offered to report their own video
+    assert report_video not in client.get(f"/v/{public.public_id}/").content.decode()

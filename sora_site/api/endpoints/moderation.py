@@ -16,9 +16,9 @@ from rest_framework.views import APIView
 
 from moderation.policy import REPORT_REASON_CHOICES
 from moderation.services import report_create
+from moderation.targets import REPORTABLE_KINDS, report_target_for
 from sora_site.api import scopes
 from sora_site.api.endpoints.base import user_of
-from sora_site.api.selectors import REPORTABLE_KINDS, report_target_for
 from sora_site.api.serializers import VideoSerializer
 from sora_site.core.errors import ValidationFailed
 from videos.models import VerifyCheck
