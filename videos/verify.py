@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 MAX_VERIFY_SECONDS = 15 * 60
 MAX_VERIFY_PIXELS = 8192 * 8192
 MIN_VERIFY_SIDE = 64
+VERIFY_ABANDONED_SECONDS = 15 * 60  # past the verify_check actor's 10-minute time limit
 
 
 @dataclass(frozen=True)
@@ -201,9 +202,31 @@ def verify_check_run(check_id: str) -> None:
     )
 
 
+def verify_check_get(check_id: Any) -> VerifyCheck | None:
+    return VerifyCheck.objects.filter(id=check_id).first()
+
+
 def verify_checks_purge() -> int:
-    """Forget checks older than VERIFY_RESULT_SECONDS, and any spool file left behind."""
-    cutoff = timezone.now() - dt.timedelta(seconds=settings.VERIFY_RESULT_SECONDS)
+    """Fail checks that never finished, forget checks older than VERIFY_RESULT_SECONDS, and
+    delete any spool file left behind. Returns how many checks were forgotten."""
+    now = timezone.now()
+    # A worker killed mid-check, or a message lost with an in-memory broker: past the actor's
+    # own time limit nothing will finish it, so the waiting page is told instead of refreshing
+    # until the purge.
+    abandoned = list(
+        VerifyCheck.objects.filter(
+            status__in=(VerifyCheck.Status.QUEUED, VerifyCheck.Status.RUNNING),
+            created_at__lt=now - dt.timedelta(seconds=VERIFY_ABANDONED_SECONDS),
+        ).values_list("id", flat=True)
+    )
+    for check_id in abandoned:
+        spool_path(check_id).unlink(missing_ok=True)
+    VerifyCheck.objects.filter(id__in=abandoned).update(
+        status=VerifyCheck.Status.FAILED,
+        error="The check did not finish. Please upload the file again.",
+        finished_at=now,
+    )
+    cutoff = now - dt.timedelta(seconds=settings.VERIFY_RESULT_SECONDS)
     stale = list(VerifyCheck.objects.filter(created_at__lt=cutoff).values_list("id", flat=True))
     for check_id in stale:
         spool_path(check_id).unlink(missing_ok=True)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from sora_site.core.errors import ApplicationError
 from videos.models import VerifyCheck
-from videos.verify import outcome_of, verify_upload
+from videos.verify import outcome_of, verify_check_get, verify_upload
 
 PENDING_REFRESH_SECONDS = 2
 
@@ -51,7 +51,7 @@ def verify_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 def verify_check_page(request: HttpRequest, check_id: uuid.UUID) -> HttpResponse:
     """The findings of a queued check; refreshes itself until the worker is done."""
-    check = VerifyCheck.objects.filter(id=check_id).first()
+    check = verify_check_get(check_id)
     if check is None:
         raise Http404("No such check (results are kept for an hour).")
     context = _context()

@@ -45,9 +45,10 @@ MAX_FRAMES = 480
 HIGH_PASS_SIGMA = 5.0  # px at the original size: far below the ring (periods >= 21 px)
 CLIP_SIGMAS = 2.5
 SNR_BANDS = 4  # frequency bands with their own signal and noise estimate
-# Messages the list decoder offers the CRC. On simulated noise at the edge of decoding, 32
-# recovered 1.3-2.1x as many messages as plain Viterbi (16: 1.3-1.8x; 64 adds little); a
-# false detection still needs pilot z >= Z_THRESHOLD first, then 32 chances in 65 536.
+# Messages the list decoder offers the CRC. On simulated noise (200 coded messages each at
+# sigma 1.2, 1.4, 1.6) plain Viterbi recovered 142, 50, 14; a list of 16: 183, 91, 29; 32: 186,
+# 104, 34; 64: 189, 116, 40. 32 takes most of the gain at half 64's chances for noise: a false
+# detection still needs pilot z >= Z_THRESHOLD first, then 32 chances in 65 536.
 LIST_SIZE = 32
 
 

@@ -222,3 +222,28 @@ def test_old_checks_and_stray_spool_files_are_purged(settings: Any, tmp_path: Pa
     assert verify_checks_purge() == 1
     assert list(VerifyCheck.objects.values_list("id", flat=True)) == [fresh.id]
     assert sorted(p.name for p in spool.iterdir()) == [str(fresh.id)]
+
+
+@pytest.mark.django_db
+def test_a_check_nothing_will_finish_is_failed_not_left_waiting(
+    settings: Any, tmp_path: Path
+) -> None:
+    settings.VERIFY_SPOOL_DIR = spool = tmp_path / "spool"
+    spool.mkdir()
+    twenty_minutes_ago = timezone.now() - dt.timedelta(minutes=20)
+    stuck = VerifyCheck.objects.create(
+        status=VerifyCheck.Status.RUNNING, created_at=twenty_minutes_ago
+    )
+    waiting = VerifyCheck.objects.create()  # just queued: left alone
+    for check in (stuck, waiting):
+        (spool / str(check.id)).write_bytes(b"video")
+
+    assert verify_checks_purge() == 0  # both are younger than the hour findings are kept
+    stuck.refresh_from_db()
+    assert stuck.status == VerifyCheck.Status.FAILED and "did not finish" in stuck.error
+    assert VerifyCheck.objects.get(id=waiting.id).status == VerifyCheck.Status.QUEUED
+    assert sorted(p.name for p in spool.iterdir()) == [str(waiting.id)]
+    page = Client().get(f"/verify/{stuck.id}").content.decode()
+    assert "did not finish" in page and 'http-equiv="refresh"' not in page
+    video_tasks.verify_check.fn(str(stuck.id))  # a late message changes nothing
+    assert VerifyCheck.objects.get(id=stuck.id).status == VerifyCheck.Status.FAILED

@@ -22,7 +22,7 @@ from sora_site.api.endpoints.base import user_of
 from sora_site.api.serializers import VideoSerializer
 from sora_site.core.errors import ValidationFailed
 from videos.models import VerifyCheck
-from videos.verify import VerifyOutcome, outcome_of, verify_upload
+from videos.verify import VerifyOutcome, outcome_of, verify_check_get, verify_upload
 
 
 class ReportCreateSerializer(serializers.Serializer):
@@ -153,7 +153,7 @@ class VerifyCheckView(APIView):
         description="Findings are kept an hour after the upload. Required scope: `videos:read`.",
     )
     def get(self, request: Request, check_id: uuid.UUID) -> Response:
-        check = VerifyCheck.objects.filter(id=check_id).first()
+        check = verify_check_get(check_id)
         if check is None:
             raise NotFound("No such check (findings are kept for an hour).")
         data = _check_data(request, check)
