@@ -15,7 +15,7 @@ from sora_site.core.errors import ApplicationError, NotFound
 from sora_site.core.media import serve_stored_file
 from videos import options, selectors, services
 from videos.forms import CreateForm, PublishForm
-from videos.models import GenerationJob
+from videos.models import GenerationJob, Video
 
 FIELD_FOR_CODE = {
     "prompt": "prompt",
@@ -226,9 +226,11 @@ def _media(
     name = getattr(video, field).name
     if not name:
         raise Http404("Not ready yet.")
-    return serve_stored_file(
-        request, name, content_type=content_type, private=not video.is_published
+    # Shared caches key on the URL alone: only what any visitor may watch can be stored there.
+    open_to_everyone = (
+        video.is_published and video.visibility == Video.Visibility.PUBLIC and not video.adult_only
     )
+    return serve_stored_file(request, name, content_type=content_type, private=not open_to_everyone)
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -89,6 +89,8 @@ def uses_presigned_urls() -> bool:
 def serve_stored_file(
     request: HttpRequest, name: str, *, content_type: str, private: bool
 ) -> HttpResponse | StreamingHttpResponse:
+    """`private` must be true for anything some visitor may not watch: a "public" response may
+    be stored by a shared cache and handed to whoever asks for the same URL next."""
     cache_control = "private, max-age=60" if private else "public, max-age=3600"
     if uses_presigned_urls():
         # The bucket is private; the URL carries a signature that expires in minutes.
