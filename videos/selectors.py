@@ -15,7 +15,7 @@ from accounts.models import User
 from accounts.social import Block, Follow
 from cameos.selectors import appearance_owner_ids
 from moderation.selectors import hidden_account_ids
-from sora_site.core.errors import NotFound
+from sora_site.core.errors import NotFound, PermissionDenied
 from videos.models import GenerationJob, Video
 
 ESTIMATE_CACHE_KEY = "videos:estimate:per_second"
@@ -164,6 +164,20 @@ def video_viewable(*, viewer_id: int | None, public_id: str) -> Video:
         viewer_id=viewer_id, video=video
     ):
         raise NotFound("No such video.")
+    return video
+
+
+def video_remixable(*, viewer_id: int, public_id: str) -> Video:
+    """A video this person may fork: one they may watch that is published, or their own draft.
+
+    Watching is not forking: the owners of cameos in someone else's draft may watch it, but a
+    remix of it could be published before the draft itself ever is."""
+    video = video_viewable(viewer_id=viewer_id, public_id=public_id)
+    if video.owner_id != viewer_id and video.status != Video.Status.PUBLISHED:
+        raise PermissionDenied(
+            "Only published videos can be remixed: this one is still a draft.",
+            code="not_published",
+        )
     return video
 
 

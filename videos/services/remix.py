@@ -26,7 +26,7 @@ from cameos.permissions import (
 from sora_site.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from sora_site.core.text import reject_nul
 from videos.models import GenerationJob, Video
-from videos.selectors import video_viewable
+from videos.selectors import video_remixable
 from videos.services.generation import GenerationOptions, draft_create, moderation_gate
 
 logger = logging.getLogger(__name__)
@@ -86,8 +86,9 @@ class InheritedCameo:
 
 
 def remix_parent(*, user: User, public_id: str) -> Video:
-    """The video `user` wants to remix: visible to them, finished, and open to remixes."""
-    parent = video_viewable(viewer_id=user.pk, public_id=public_id)
+    """The video `user` wants to remix: published (or their own draft), finished, and open to
+    remixes. The Remix page and the API both come through here."""
+    parent = video_remixable(viewer_id=user.pk, public_id=public_id)
     if parent.status not in REMIXABLE or not parent.plan:
         raise Conflict("Only a finished video can be remixed.", code="not_ready")
     if not parent.allow_remix and parent.owner_id != user.pk:

@@ -88,7 +88,10 @@ class RemixView(APIView):
         responses={201: GenerationSerializer},
         tags=["remix"],
         summary="Remix a video: its plan plus your edit",
-        description="Refused when the owner turned remixing off (403 `remix_disabled`), when "
+        description="Only published videos (and your own drafts) can be remixed: someone "
+        "else's draft you may watch, because your cameo is in it, is refused (403 "
+        "`not_published`). Refused too when the owner turned remixing off (403 "
+        "`remix_disabled`), when "
         "an inherited cameo may not be used by you and is not dropped (403 "
         "`inherited_cameo_refused`), or when the edit breaks the content policy (400).\n\n"
         "Required scope: `generate`.",
