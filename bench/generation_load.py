@@ -55,6 +55,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 BIN = Path(sys.executable).parent
 
+from sora_site.core.redis_urls import redis_db, with_db  # noqa: E402 (needs REPO on the path)
 
 # --- a minimal websocket client (RFC 6455: handshake, server text frames, pings) -------------
 
@@ -229,6 +230,8 @@ def main() -> int:
             "FRAMECAST_VAR_DIR": str(var),
             "FRAMECAST_MEDIA_ROOT": str(var / "media"),
             "REDIS_URL": args.redis_url,
+            # The broker's database is not 0, so the cache's must be named (README).
+            "REDIS_CACHE_URL": with_db(args.redis_url, redis_db(args.redis_url) + 1),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "FRAMECAST_FAKE_ENGINE_SECONDS": str(args.engine_seconds),
             "FRAMECAST_FAKE_ENGINE_LOG": str(var / "engine.log"),

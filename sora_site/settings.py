@@ -134,21 +134,17 @@ REDIS_URL = env.str("REDIS_URL", default="")
 BROKER_URL = env.str("BROKER_URL", default="") or REDIS_URL
 CHANNEL_LAYER_SOCKET_TIMEOUT = 30  # seconds; must exceed channels_redis's 5 s blocking pop
 
-
-def _redis_db_url(url: str, db: int) -> str:
-    """The same server, another database number: the cache may be flushed without touching
-    the broker's queues or the channel layer."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{db}"))
-
-
 if REDIS_URL:
+    from sora_site.core.redis_urls import cache_redis_url
+
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env.str("REDIS_CACHE_URL", default="") or _redis_db_url(REDIS_URL, 1),
+            # Database 1 beside a REDIS_URL on database 0; any other database means a shared
+            # server, and REDIS_CACHE_URL must then name the cache's own (README).
+            "LOCATION": cache_redis_url(
+                redis_url=REDIS_URL, cache_url=env.str("REDIS_CACHE_URL", default="")
+            ),
             "KEY_PREFIX": "framecast",
         }
     }

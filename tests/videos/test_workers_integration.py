@@ -166,7 +166,12 @@ def redis_workers(
     _require_postgres()
     url, broker = _redis_setup(redis_url, settings)
     restore = rebind_actors(broker)
-    workers = Workers(tmp_path, {**worker_env, "REDIS_URL": url, "BROKER_URL": url})
+    # A REDIS_URL on database 7 needs the cache named (README): the test process's own cache.
+    cache_url = settings.CACHES["default"].get("LOCATION") or _with_db(redis_url, 1)
+    workers = Workers(
+        tmp_path,
+        {**worker_env, "REDIS_URL": url, "BROKER_URL": url, "REDIS_CACHE_URL": cache_url},
+    )
     try:
         yield workers
     finally:
