@@ -77,6 +77,11 @@ class Target:
     address: str  # the checked IP the connection goes to
 
 
+class TargetRefused(ValidationFailed):
+    """The URL itself is refused (policy, form): trying it again cannot succeed, unlike a name
+    that does not resolve right now."""
+
+
 def _address_public(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
@@ -95,7 +100,7 @@ def webhook_target_resolve(url: str) -> Target:
     """Parse, resolve and check a webhook URL. Raises ValidationFailed (code `webhook_url`)."""
     if any(char.isspace() or ord(char) < 0x20 or ord(char) == 0x7F for char in url):
         # http.client refuses such a request line, so every delivery would fail.
-        raise ValidationFailed(
+        raise TargetRefused(
             "Webhook URLs may not contain spaces or control characters (percent-encode them).",
             code="webhook_url",
         )
@@ -103,11 +108,11 @@ def webhook_target_resolve(url: str) -> Target:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise ValidationFailed("That is not a valid URL.", code="webhook_url") from exc
+        raise TargetRefused("That is not a valid URL.", code="webhook_url") from exc
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValidationFailed("Webhook URLs must be http:// or https:// URLs.", code="webhook_url")
+        raise TargetRefused("Webhook URLs must be http:// or https:// URLs.", code="webhook_url")
     if parts.username or parts.password:
-        raise ValidationFailed("Webhook URLs may not contain credentials.", code="webhook_url")
+        raise TargetRefused("Webhook URLs may not contain credentials.", code="webhook_url")
     port = port or (443 if parts.scheme == "https" else 80)
     try:
         infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
@@ -119,7 +124,7 @@ def webhook_target_resolve(url: str) -> Target:
     if not settings.WEBHOOKS_ALLOW_PRIVATE_TARGETS and not all(
         _address_public(a) for a in addresses
     ):
-        raise ValidationFailed(
+        raise TargetRefused(
             "Webhook URLs must point at a public internet address (not loopback, private, "
             "link-local, multicast or reserved).",
             code="webhook_url",
@@ -228,7 +233,8 @@ def backoff_seconds(attempt: int) -> float:
 
 def webhook_delivery_attempt(delivery_id: int) -> str:
     """One attempt; on failure the next is scheduled with exponential backoff until
-    WEBHOOK_MAX_ATTEMPTS. Returns the delivery's status afterwards."""
+    WEBHOOK_MAX_ATTEMPTS. A target the address policy refuses fails at once (the policy gives
+    the same answer every time). Returns the delivery's status afterwards."""
     import datetime as dt
 
     from django.db import transaction
@@ -251,6 +257,7 @@ def webhook_delivery_attempt(delivery_id: int) -> str:
     endpoint = delivery.endpoint
     body = delivery_body(delivery)
     error = ""
+    refused = False
     status_code: int | None = None
     if not endpoint.is_active:
         error = "The endpoint was switched off."
@@ -273,6 +280,9 @@ def webhook_delivery_attempt(delivery_id: int) -> str:
             )
             if not 200 <= status_code < 300:
                 error = f"The endpoint answered {status_code}."
+        except TargetRefused as exc:
+            error = f"Refused by the address policy: {exc.detail}"
+            refused = True
         except ValidationFailed as exc:
             error = exc.detail
         except (OSError, http.client.HTTPException) as exc:
@@ -285,7 +295,9 @@ def webhook_delivery_attempt(delivery_id: int) -> str:
         delivery.status = WebhookDelivery.Status.SUCCEEDED
         delivery.delivered_at = now
         delivery.next_attempt_at = None
-    elif delivery.attempts >= int(settings.WEBHOOK_MAX_ATTEMPTS) or not endpoint.is_active:
+    elif (
+        refused or delivery.attempts >= int(settings.WEBHOOK_MAX_ATTEMPTS) or not endpoint.is_active
+    ):
         delivery.status = WebhookDelivery.Status.FAILED
         delivery.next_attempt_at = None
     else:

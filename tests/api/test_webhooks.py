@@ -209,9 +209,11 @@ def test_public_address_is_accepted() -> None:
     assert (target.address, target.port, target.path) == ("93.184.216.34", 8443, "/in?x=1")
 
 
-def test_private_target_is_checked_again_at_delivery(
-    receiver: tuple[Receiver, str], settings: Any
+def test_private_target_is_checked_again_at_delivery_and_fails_once(
+    receiver: tuple[Receiver, str], api_broker: Any, settings: Any
 ) -> None:
+    """The address policy does not change between attempts: a refused target fails the
+    delivery at once, with the reason on its row, and nothing is scheduled again."""
     state, url = receiver
     person = UserFactory()
     WebhookEndpoint.objects.create(user=person, url=url, events=["video.published"])
@@ -220,9 +222,29 @@ def test_private_target_is_checked_again_at_delivery(
     delivery = WebhookDelivery.objects.get()
     api_tasks.deliver_webhook.fn(delivery.pk)
     delivery.refresh_from_db()
-    assert delivery.status == "pending"
+    assert delivery.status == "failed"
+    assert delivery.attempts == 1
+    assert delivery.next_attempt_at is None
     assert "public internet address" in delivery.last_error
+    assert _delayed(api_broker) == []
     assert state.requests == []
+
+
+def test_unresolvable_target_is_still_retried(api_broker: Any, settings: Any) -> None:
+    """A name that does not resolve may be a passing DNS fault: that one is retried."""
+    person = UserFactory()
+    endpoint = WebhookEndpoint.objects.create(
+        user=person, url="https://hooks.example.com/in", events=["video.published"]
+    )
+    endpoint.url = "https://no-such-host.invalid/in"  # the name has gone since registration
+    endpoint.save(update_fields=["url"])
+    webhook_emit("video.published", user=person, payload={})
+    delivery = WebhookDelivery.objects.get()
+    api_tasks.deliver_webhook.fn(delivery.pk)
+    delivery.refresh_from_db()
+    assert delivery.status == "pending"
+    assert "does not resolve" in delivery.last_error
+    assert len(_delayed(api_broker)) == 1
 
 
 def test_subscribing_needs_the_events_scope() -> None:
