@@ -8,6 +8,8 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.forms import BaseForm
 from django.http import HttpRequest
 
+from accounts.handles import handle_is_reserved
+
 
 class AccountAdapter(DefaultAccountAdapter):
     error_messages = {
@@ -18,7 +20,11 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def clean_username(self, username: str, shallow: bool = False) -> str:
         # Handles are case-insensitive: "Alice" is checked, and stored, as "alice".
-        return super().clean_username(username.strip().lower(), shallow=shallow)
+        handle = super().clean_username(username.strip().lower(), shallow=shallow)
+        # After allauth's own checks, so a malformed handle gets the format message first.
+        if handle_is_reserved(handle):
+            raise self.validation_error("username_blacklisted")
+        return handle
 
     def save_user(
         self,
