@@ -217,6 +217,11 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # Failed logins are counted in the cache, so with Redis the limit holds across processes.
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}
+# Whose address a per-client limit counts (sora_site/core/client_ip.py, allauth, API throttles).
+# Behind a balancer REMOTE_ADDR is the balancer: name the header it sets, or how many proxies of
+# ours append to X-Forwarded-For. Unset, forwarded addresses are ignored (they can be forged).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("FRAMECAST_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("FRAMECAST_CLIENT_IP_HEADER", default="") or None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
 # Absolute links in emails sent outside a request (notifications).

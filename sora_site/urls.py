@@ -4,6 +4,7 @@ from django.urls import include, path
 from oauth2_provider.urls import base_urlpatterns as oauth2_base_urls
 
 from sora_site import views
+from sora_site.admin_login import admin_login
 from videos.verify_views import verify_check_page, verify_page
 
 urlpatterns = [
@@ -12,6 +13,8 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("verify", verify_page, name="verify"),
     path("verify/<uuid:check_id>", verify_check_page, name="verify-check"),
+    # Before admin's own login: sign-in goes through allauth's rate limits (admin_login.py).
+    path(f"{settings.ADMIN_URL}login/", admin_login, name="admin-login"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),

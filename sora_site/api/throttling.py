@@ -9,6 +9,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from sora_site.api.models import PersonalAccessToken
+from sora_site.core.client_ip import client_ip
 
 
 class _LiveRateThrottle(SimpleRateThrottle):
@@ -17,6 +18,11 @@ class _LiveRateThrottle(SimpleRateThrottle):
     def get_rate(self) -> str | None:
         rates: dict[str, str | None] = api_settings.DEFAULT_THROTTLE_RATES
         return rates.get(self.scope or "")
+
+    def get_ident(self, request: Request) -> str:
+        # DRF's own reads the raw X-Forwarded-For when NUM_PROXIES is unset, so a client could
+        # pick a fresh budget per request; the site's helper trusts only configured proxies.
+        return client_ip(request._request) or "unknown"
 
 
 class TokenRateThrottle(_LiveRateThrottle):
