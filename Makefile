@@ -47,7 +47,7 @@ serve-ws: install
 	$(BIN)/daphne -b $(HOST) -p $(WS_PORT) sora_site.asgi:application
 
 worker: install
-	$(BIN)/dramatiq sora_site.worker --processes $(WORKER_PROCESSES) --threads $(WORKER_THREADS) $(WORKER_ARGS)
+	$(BIN)/python -m sora_site.supervise --processes $(WORKER_PROCESSES) --threads $(WORKER_THREADS) -- $(WORKER_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -12,6 +12,7 @@ import logging
 import threading
 
 import dramatiq
+import dramatiq.errors
 from dramatiq.brokers.stub import StubBroker
 from dramatiq.middleware import Middleware
 
@@ -42,6 +43,19 @@ def configure_broker(url: str, extra_middleware: list[Middleware] | None = None)
         broker.add_middleware(middleware)
     dramatiq.set_broker(broker)
     return broker
+
+
+def broker_errors() -> tuple[type[BaseException], ...]:
+    """What a send raises when the broker does not answer: dramatiq's own connection errors
+    (RabbitMQ), redis-py's (the Redis broker lets them through) and socket errors."""
+    errors: list[type[BaseException]] = [dramatiq.errors.BrokerConnectionError, OSError]
+    try:
+        import redis
+
+        errors.append(redis.exceptions.RedisError)
+    except ImportError:  # a RabbitMQ-only install
+        pass
+    return tuple(errors)
 
 
 def start_inprocess_worker(threads: int = 1) -> dramatiq.Worker:

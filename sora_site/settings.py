@@ -377,9 +377,15 @@ GENERATION_DAILY_QUOTA = env.int("GENERATION_DAILY_QUOTA", default=30)
 GENERATION_DAILY_QUOTA_TEEN = env.int("GENERATION_DAILY_QUOTA_TEEN", default=15)
 GENERATION_MAX_ACTIVE = env.int("GENERATION_MAX_ACTIVE", default=2)
 GENERATION_HEARTBEAT_SECONDS = env.float("GENERATION_HEARTBEAT_SECONDS", default=5.0)
-GENERATION_HEARTBEAT_EXPIRY_SECONDS = env.float("GENERATION_HEARTBEAT_EXPIRY_SECONDS", default=60.0)
+# The lease: a job whose worker stopped beating for this long is put back by the next sweep, so
+# a dead worker's job resumes within expiry + sweep interval (45 + 15 = 60 s); a supervised
+# worker's restart puts it back at once (sora_site/supervise.py).
+GENERATION_HEARTBEAT_EXPIRY_SECONDS = env.float("GENERATION_HEARTBEAT_EXPIRY_SECONDS", default=45.0)
 GENERATION_QUEUED_STALE_SECONDS = env.float("GENERATION_QUEUED_STALE_SECONDS", default=300.0)
-GENERATION_SWEEP_INTERVAL_SECONDS = env.float("GENERATION_SWEEP_INTERVAL_SECONDS", default=30.0)
+GENERATION_SWEEP_INTERVAL_SECONDS = env.float("GENERATION_SWEEP_INTERVAL_SECONDS", default=15.0)
+# Each worker process's recovery loop: jobs the broker refused at submit are sent at most this
+# long after it answers again (videos/tasks.py, EnqueueRecovery).
+GENERATION_ENQUEUE_RETRY_SECONDS = env.float("GENERATION_ENQUEUE_RETRY_SECONDS", default=10.0)
 GENERATION_TIME_LIMIT_SECONDS = env.int("GENERATION_TIME_LIMIT_SECONDS", default=60 * 60)
 # Shown as the wait estimate until finished jobs give a measured figure.
 GENERATION_SECONDS_PER_VIDEO_SECOND = env.float("GENERATION_SECONDS_PER_VIDEO_SECOND", default=2.0)

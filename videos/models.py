@@ -193,6 +193,9 @@ class GenerationJob(models.Model):
     cancel_requested = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     enqueued_at = models.DateTimeField(default=timezone.now)
+    # The broker did not answer when this job was to be handed over: the recovery pass sends it
+    # as soon as the broker is back (videos.services.sweeper.jobs_enqueue_pending).
+    enqueue_pending = models.BooleanField(default=False)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

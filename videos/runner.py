@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import inspect
 import logging
+import os
+import re
+import shutil
+import socket
 import tempfile
 import threading
 import time
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -38,6 +43,65 @@ logger = logging.getLogger(__name__)
 
 PROGRESS_INTERVAL = 0.5  # seconds between progress writes (a stage change writes at once)
 CANCEL_CHECK_INTERVAL = 0.5
+
+
+TEMP_PREFIX = "framecast-job-"
+TEMP_MARGIN_SECONDS = 600
+
+
+def _host_tag() -> str:
+    return re.sub(r"[^A-Za-z0-9.]", "", socket.gethostname())[:40] or "host"
+
+
+def _temp_prefix() -> str:
+    """Names a job's work folder after this host and process, so a clean-up can tell a folder
+    whose process died (a SIGKILL leaves it behind) from one a live job is writing into."""
+    return f"{TEMP_PREFIX}{_host_tag()}-{os.getpid()}-"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def job_temp_dirs_clean(*, root: str | None = None, now: float | None = None) -> int:
+    """Delete work folders no live job holds: those of a dead process on this host, and any
+    older than the longest job (GENERATION_TIME_LIMIT_SECONDS, plus a margin). Run when a
+    worker boots and by housekeeping. Returns how many were deleted."""
+    base = Path(root or tempfile.gettempdir())
+    now = time.time() if now is None else now
+    longest = float(settings.GENERATION_TIME_LIMIT_SECONDS) + TEMP_MARGIN_SECONDS
+    host = _host_tag()
+    deleted = 0
+    try:
+        entries = list(base.glob(f"{TEMP_PREFIX}*"))
+    except OSError:
+        return 0
+    for entry in entries:
+        try:
+            if not entry.is_dir() or entry.is_symlink():
+                continue
+            age = now - entry.stat().st_mtime
+        except OSError:
+            continue
+        parts = entry.name[len(TEMP_PREFIX) :].rsplit("-", 2)
+        dead_owner = (
+            len(parts) == 3
+            and parts[0] == host
+            and parts[1].isdigit()
+            and not _pid_alive(int(parts[1]))
+        )
+        if dead_owner or age > longest:
+            shutil.rmtree(entry, ignore_errors=True)
+            deleted += 1
+    if deleted:
+        logger.info("video.job.temp_dirs_deleted", extra={"count": deleted})
+    return deleted
 
 
 class TransientJobError(Exception):
@@ -180,7 +244,7 @@ def _job_run(job_id: int) -> None:
     stored: tuple[str, str] | None = None
     try:
         with (
-            tempfile.TemporaryDirectory(prefix="framecast-job-") as out_dir,
+            tempfile.TemporaryDirectory(prefix=_temp_prefix()) as out_dir,
             _Heartbeat(job.pk, worker_id, callbacks),
         ):
             spec = engine_adapter.spec_for(video, work_dir=out_dir)

@@ -1,6 +1,7 @@
 """Every write and every rule of the videos app (see DESIGN.md, "Layers")."""
 
 from videos.services.generation import (
+    QUEUE_DOWN_MESSAGE,
     GenerationOptions,
     daily_quota_for,
     generation_options_check,
@@ -19,7 +20,13 @@ from videos.services.publishing import (
 )
 from videos.services.remix import video_set_allow_remix
 from videos.services.state import job_can_move, job_move, video_can_move, video_move
-from videos.services.sweeper import SweepReport, jobs_sweep, orphan_files_delete
+from videos.services.sweeper import (
+    SweepReport,
+    jobs_enqueue_pending,
+    jobs_release_instance,
+    jobs_sweep,
+    orphan_files_delete,
+)
 from videos.services.worker import (
     job_attempt_failed,
     job_claim,
@@ -33,6 +40,7 @@ from videos.services.worker import (
 )
 
 __all__ = [
+    "QUEUE_DOWN_MESSAGE",
     "GenerationOptions",
     "SweepReport",
     "daily_quota_for",
@@ -51,6 +59,8 @@ __all__ = [
     "job_progress_record",
     "job_retry",
     "job_should_stop",
+    "jobs_enqueue_pending",
+    "jobs_release_instance",
     "jobs_sweep",
     "moderation_gate",
     "new_worker_id",

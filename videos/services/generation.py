@@ -158,11 +158,35 @@ def _lock_user(user: User) -> None:
     get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
 
 
-def job_enqueue(job_id: int) -> None:
-    """Hand the job to the broker. Only ever called from `transaction.on_commit`."""
+QUEUE_DOWN_MESSAGE = "Queued: the job queue is not answering; it will start when it is back"
+WAITING_MESSAGE = "Waiting for a worker"
+
+
+def job_enqueue(job_id: int, *, job: GenerationJob | None = None) -> bool:
+    """Hand the job to the broker. Only ever called from `transaction.on_commit` (or by the
+    recovery pass), so the rows are committed whatever the broker does.
+
+    A broker that does not answer leaves the job queued and marked `enqueue_pending`, with a
+    note the owner sees, and the recovery pass (jobs_enqueue_pending) sends it once the broker
+    answers; `job`, the caller's instance, gets the note too. Returns whether it was sent."""
+    from sora_site.broker import broker_errors
     from videos.tasks import generate_video
 
-    generate_video.send(job_id)
+    try:
+        generate_video.send(job_id)
+    except broker_errors() as exc:
+        logger.warning("video.job.enqueue_failed", extra={"job_id": job_id, "error": repr(exc)})
+        GenerationJob.objects.filter(pk=job_id, status=GenerationJob.Status.QUEUED).update(
+            enqueue_pending=True, message=QUEUE_DOWN_MESSAGE
+        )
+        if job is not None and job.status == GenerationJob.Status.QUEUED:
+            job.enqueue_pending = True
+            job.message = QUEUE_DOWN_MESSAGE
+        return False
+    if job is not None and job.enqueue_pending:  # a retry of a job once left pending
+        GenerationJob.objects.filter(pk=job_id).update(enqueue_pending=False)
+        job.enqueue_pending = False
+    return True
 
 
 def generation_request(
@@ -242,9 +266,9 @@ def draft_create(
                 user=cameo.owner,
                 payload={"cameo": cameo.pk, "video": video.public_id, "by": user.handle},
             )
-        job = GenerationJob.objects.create(video=video, owner=user, message="Waiting for a worker")
+        job = GenerationJob.objects.create(video=video, owner=user, message=WAITING_MESSAGE)
         job_id = job.pk
-        transaction.on_commit(lambda: job_enqueue(job_id))
+        transaction.on_commit(lambda: job_enqueue(job_id, job=job))
         job_event_send(job)
     logger.info(
         "video.generation.requested",
@@ -338,6 +362,6 @@ def job_retry(*, user: User, video_public_id: str) -> GenerationJob:
         video_move(video, Video.Status.DRAFT_GENERATING)
         video.save(update_fields=["status"])
         job_id = job.pk
-        transaction.on_commit(lambda: job_enqueue(job_id))
+        transaction.on_commit(lambda: job_enqueue(job_id, job=job))
         job_event_send(job)
     return job

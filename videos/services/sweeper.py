@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from videos.events import job_event_send
 from videos.models import GenerationJob, Video
-from videos.services.generation import _cancel_now, job_enqueue
+from videos.services.generation import WAITING_MESSAGE, _cancel_now, job_enqueue
 from videos.services.state import job_move
 from videos.services.worker import GENERIC_FAILURE, _fail
 
@@ -58,6 +58,7 @@ def jobs_sweep(
         else float(settings.GENERATION_QUEUED_STALE_SECONDS)
     )
     report = SweepReport()
+    report.requeued += jobs_enqueue_pending()
     dead_running = Q(status=GenerationJob.Status.RUNNING) & (
         Q(heartbeat_at__lt=now - expiry) | Q(heartbeat_at__isnull=True)
     )
@@ -74,6 +75,56 @@ def jobs_sweep(
     return report
 
 
+def jobs_enqueue_pending() -> int:
+    """Send the jobs the broker did not take when they were submitted (`enqueue_pending`).
+
+    Run on every sweep and, more often, by each worker process's recovery loop
+    (GENERATION_ENQUEUE_RETRY_SECONDS, videos.tasks.EnqueueRecovery), which does not depend on
+    the broker to be scheduled. Stops at the first send that fails: the broker is still down.
+    Returns how many were sent."""
+    sent = 0
+    pending = GenerationJob.objects.filter(
+        status=GenerationJob.Status.QUEUED, enqueue_pending=True
+    ).order_by("created_at", "id")
+    for job_id in list(pending.values_list("pk", flat=True)[:500]):
+        if not job_enqueue(job_id):
+            break
+        sent += 1
+        # Only while still queued: a worker may already have claimed it from this message.
+        GenerationJob.objects.filter(
+            pk=job_id, status=GenerationJob.Status.QUEUED, enqueue_pending=True
+        ).update(enqueue_pending=False, message=WAITING_MESSAGE, enqueued_at=timezone.now())
+    if sent:
+        logger.info("video.job.enqueue_recovered", extra={"sent": sent})
+    return sent
+
+
+def jobs_release_instance(*, instance: str, now: dt.datetime | None = None) -> int:
+    """Put back the running jobs of a worker process known to be dead - the supervisor saw it
+    exit (sora_site.supervise) - without waiting for their heartbeat to expire. The worker id
+    ends with the process's instance token (videos.services.worker.new_worker_id)."""
+    if not instance:
+        return 0
+    now = now or timezone.now()
+    report = SweepReport()
+    held = GenerationJob.objects.filter(
+        status=GenerationJob.Status.RUNNING, worker_id__endswith=f":{instance}"
+    )
+    for job_id in list(held.values_list("pk", flat=True)):
+        # An expiry of zero: the holder is gone, however fresh its last beat.
+        _sweep_job(
+            job_id,
+            now=now,
+            expiry=dt.timedelta(0),
+            stale=dt.timedelta.max,
+            report=report,
+            holder_suffix=f":{instance}",
+        )
+    if report.requeued or report.failed or report.cancelled:
+        logger.warning("video.job.released", extra={"instance": instance, **report.__dict__})
+    return report.requeued
+
+
 def _sweep_job(
     job_id: int,
     *,
@@ -81,6 +132,7 @@ def _sweep_job(
     expiry: dt.timedelta,
     stale: dt.timedelta,
     report: SweepReport,
+    holder_suffix: str = "",
 ) -> None:
     with transaction.atomic():
         job = (
@@ -92,6 +144,8 @@ def _sweep_job(
         if job is None:
             return
         if job.status == GenerationJob.Status.RUNNING:
+            if holder_suffix and not job.worker_id.endswith(holder_suffix):
+                return  # another run holds it now
             if job.heartbeat_at is not None and now - job.heartbeat_at < expiry:
                 return  # it beat again since we looked
             if job.cancel_requested:

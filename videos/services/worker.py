@@ -32,8 +32,16 @@ logger = logging.getLogger(__name__)
 GENERIC_FAILURE = "Something went wrong while making this video. Please try again."
 
 
+def worker_instance() -> str:
+    """The token the supervisor gives each worker process it starts (sora_site.supervise);
+    when the process dies, its restart releases the jobs whose worker id ends with it."""
+    return os.environ.get("FRAMECAST_WORKER_INSTANCE", "")[:32]
+
+
 def new_worker_id() -> str:
-    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
+    run = f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
+    instance = worker_instance()
+    return f"{run}:{instance}" if instance else run
 
 
 def heartbeat_expiry() -> dt.timedelta:
@@ -92,8 +100,10 @@ def job_claim(*, job_id: int, worker_id: str) -> GenerationJob | None:
         job.stage = "starting"
         job.progress = 0.0
         job.message = "Starting" if job.attempts == 1 else f"Starting (attempt {job.attempts})"
+        job.enqueue_pending = False  # a message reached a worker, whichever sent it
         job.save(
             update_fields=[
+                "enqueue_pending",
                 "status",
                 "worker_id",
                 "heartbeat_at",
