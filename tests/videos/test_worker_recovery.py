@@ -80,3 +80,20 @@ def test_released_jobs_are_only_those_of_the_dead_instance(stub_broker: Any) -> 
     assert jobs_release_instance(instance="dead") == 1
     statuses = dict(GenerationJob.objects.values_list("worker_id", "status"))
     assert statuses == {"": "queued", "h:2:bb:alive": "running"}
+
+
+@pytest.mark.django_db
+def test_recovery_pass_restarts_a_sweeper_chain_that_stopped_ticking(
+    stub_broker: Any, settings: Any
+) -> None:
+    from django.core.cache import cache
+
+    from videos import tasks
+
+    settings.GENERATION_SWEEP_INTERVAL_SECONDS = 15
+    cache.set(tasks.SWEEP_BEAT_KEY, time.time() - 3 * 15 - 1, timeout=None)
+    tasks.recovery_pass()
+    ticks = stub_broker.queues.get("maintenance.DQ")
+    assert ticks is not None and ticks.qsize() == 1  # a new chain
+    tasks.recovery_pass()  # its beat is fresh now: no second chain
+    assert ticks.qsize() == 1
