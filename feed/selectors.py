@@ -390,11 +390,15 @@ def public_feed_page(*, page_size: int = 10) -> list[Video]:
     )
 
 
-def comments_for(video: Video, *, limit: int = 50) -> QuerySet[Any]:
+def comments_for(video: Video, *, limit: int | None = 50) -> QuerySet[Any]:
+    """The comments anyone may read on `video`, newest first: without those a moderator removed
+    or limited and those hidden by reports. The page and the API both list these; the API pages
+    through them with its cursor (`limit=None`), which orders by the same keys."""
     from feed.models import Comment
 
     visible = video.comments.exclude(pk__in=restricted_ids(Comment))
-    return visible.select_related("author").order_by("-created_at")[:limit]
+    ordered = visible.select_related("author").order_by("-created_at", "-id")
+    return ordered if limit is None else ordered[:limit]
 
 
 def profile_videos(owner: User, viewer: User | None, *, limit: int = 60) -> QuerySet[Video]:

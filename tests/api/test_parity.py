@@ -3,6 +3,7 @@ both call the same services and selectors."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from accounts.social import block_create, follow_create
 from accounts.templatetags.accounts_tags import avatar_url as avatar_path
@@ -384,6 +386,50 @@ def test_other_list_endpoints_do_not_query_per_row() -> None:
     for path in paths:
         assert four[path][1] > one[path][1], path  # the rows are really there
         assert four[path][0] == one[path][0], (path, one[path], four[path])
+
+
+def test_comment_lists_hide_the_same_comments_in_the_same_order() -> None:
+    """The page's comment list and the API's come from one selector: a comment a moderator
+    removed or limited, or one hidden by reports, is absent from both."""
+    from moderation.models import ContentRestriction
+    from moderation.records import restriction_set
+
+    owner = UserFactory()
+    video = video_in(owner, Video.Status.PUBLISHED)
+    start = timezone.now() - dt.timedelta(hours=1)
+    comments = [
+        Comment.objects.create(
+            video=video,
+            author=UserFactory(),
+            text=f"comment {n}",
+            created_at=start + dt.timedelta(minutes=n),
+        )
+        for n in range(5)
+    ]
+    # Two at the same instant: the order between them must still agree (newest id first).
+    tied = Comment.objects.create(
+        video=video, author=UserFactory(), text="tied", created_at=comments[4].created_at
+    )
+    kinds = ContentRestriction.Kind
+    restriction_set(target=comments[1], kind=kinds.REMOVED)
+    restriction_set(target=comments[2], kind=kinds.LIMITED)
+    restriction_set(target=comments[3], kind=kinds.REPORTED)
+    expected = [tied.pk, comments[4].pk, comments[0].pk]
+
+    browser, api = _both(UserFactory())
+    page = browser.get(f"/feed/v/{video.public_id}/comments")
+    assert page.status_code == 200
+    assert [c["id"] for c in page.json()["comments"]] == expected
+    listed = api.get(f"/api/v1/videos/{video.public_id}/comments")
+    assert listed.status_code == 200
+    assert [c["id"] for c in listed.json()["results"]] == expected
+    # Paged one at a time, the API still walks the same list.
+    walked, url = [], f"/api/v1/videos/{video.public_id}/comments?page_size=1"
+    while url:
+        body = api.get(url).json()
+        walked += [c["id"] for c in body["results"]]
+        url = body["next"]
+    assert walked == expected
 
 
 def test_avatar_url_is_the_one_the_site_serves() -> None:

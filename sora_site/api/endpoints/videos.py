@@ -150,7 +150,8 @@ class CommentsView(ListAPIView):
         video = feed_services.video_for_viewer(
             viewer=user_of(self.request), public_id=self.kwargs["public_id"]
         )
-        return Comment.objects.filter(video=video).select_related("author", "video")
+        # The page's selector: removed, limited and report-hidden comments stay out of both.
+        return feed_selectors.comments_for(video, limit=None)
 
     @extend_schema(tags=["social"], summary="Comments on a video, newest first")
     def get(self, request: Request, *args: object, **kwargs: object) -> Response:
