@@ -15,9 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import selectors, services
 from accounts.forms import AccountDeleteForm, ProfileForm
-from accounts.images import AVATAR_CONTENT_TYPE
+from accounts.images import AVATAR_CONTENT_TYPE, AVATAR_MAX_BYTES
 from accounts.models import User
 from sora_site.core.errors import ApplicationError, ValidationFailed
+from sora_site.core.uploads import upload_limit
 
 
 def _user(request: HttpRequest) -> User:
@@ -53,6 +54,7 @@ def settings_index(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:settings_profile")
 
 
+@upload_limit(lambda: AVATAR_MAX_BYTES)
 @login_required
 @require_http_methods(["GET", "POST"])
 def settings_profile(request: HttpRequest) -> HttpResponse:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 import logging
 import os
 import secrets
@@ -24,6 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -533,34 +535,70 @@ def verification_clips_purge(*, now: dt.datetime | None = None) -> int:
 # --- characters ----------------------------------------------------------------------------------
 
 
-def _image_reencode(upload: IO[bytes]) -> tuple[bytes, int, int]:
-    from PIL import Image, ImageOps
-
-    from accounts.images import BROKEN_IMAGE_ERRORS
-
+def _image_read(upload: IO[bytes]) -> bytes:
     size = getattr(upload, "size", None)
     if size is not None and size > MAX_IMAGE_BYTES:
         raise ValidationFailed("Each image must be at most 10 MB.", code="image_too_large")
     data = upload.read(MAX_IMAGE_BYTES + 1)
     if len(data) > MAX_IMAGE_BYTES:
         raise ValidationFailed("Each image must be at most 10 MB.", code="image_too_large")
-    import io
+    return data
+
+
+def _not_an_image() -> ValidationFailed:
+    return ValidationFailed(
+        "That file is not an image we can read: use JPEG, PNG, WebP or GIF.", code="not_image"
+    )
+
+
+def _image_pixels(data: bytes) -> int:
+    """The pixels an image will decode to, from its header alone (nothing is decoded)."""
+    from PIL import Image
+
+    from accounts.images import BROKEN_IMAGE_ERRORS
 
     try:
         # Only these decoders ever see the bytes (no other format's parser is tried).
         with Image.open(io.BytesIO(data), formats=sorted(CHARACTER_IMAGE_FORMATS)) as image:
             width, height = image.size
-            if width * height > MAX_IMAGE_PIXELS or min(width, height) < 32:
-                raise ValidationFailed(
-                    "Images must be at least 32 px and at most 40 megapixels.", code="image_size"
-                )
-            image.load()
-            picture = ImageOps.exif_transpose(image).convert("RGBA")
     except (Image.DecompressionBombError, *BROKEN_IMAGE_ERRORS) as exc:
+        raise _not_an_image() from exc
+    if width * height > MAX_IMAGE_PIXELS or min(width, height) < 32:
         raise ValidationFailed(
-            "That file is not an image we can read: use JPEG, PNG, WebP or GIF.", code="not_image"
-        ) from exc
-    picture.thumbnail((1024, 1024))
+            "Images must be at least 32 px and at most 40 megapixels.", code="image_size"
+        )
+    return width * height
+
+
+def _images_pixels_check(images: Sequence[bytes]) -> None:
+    """Refuse, before any image is decoded, a set whose pixels together would cost the request
+    more memory and time than UPLOAD_MAX_PIXELS_PER_REQUEST allows."""
+    total = sum(_image_pixels(data) for data in images)
+    limit = int(settings.UPLOAD_MAX_PIXELS_PER_REQUEST)
+    if total > limit:
+        raise ValidationFailed(
+            f"Together these images are too large ({total // 1_000_000} megapixels); at most "
+            f"{limit // 1_000_000} megapixels in one upload - use smaller images.",
+            code="images_too_large",
+        )
+
+
+def _image_reencode(data: bytes) -> tuple[bytes, int, int]:
+    from PIL import Image, ImageOps
+
+    from accounts.images import BROKEN_IMAGE_ERRORS
+
+    try:
+        with Image.open(io.BytesIO(data), formats=sorted(CHARACTER_IMAGE_FORMATS)) as image:
+            picture: Image.Image = image
+            if picture.mode not in ("RGB", "RGBA", "L", "CMYK"):
+                picture = picture.convert("RGBA")  # a palette would shrink by nearest pixel
+            # Shrunk before it is turned and converted (a JPEG even decodes at a reduced
+            # scale): one full-size copy in memory, not three.
+            picture.thumbnail((1024, 1024))
+            picture = ImageOps.exif_transpose(picture).convert("RGBA")
+    except (Image.DecompressionBombError, *BROKEN_IMAGE_ERRORS) as exc:
+        raise _not_an_image() from exc
     out = io.BytesIO()
     picture.save(out, format="PNG")
     return out.getvalue(), picture.width, picture.height
@@ -592,7 +630,9 @@ def character_cameo_create(
         raise ValidationFailed("Use at most 4 images.", code="too_many_images")
     if not images and clip is None:
         raise ValidationFailed("Add 1 to 4 images or a short clip.", code="no_media")
-    encoded = [_image_reencode(upload) for upload in images]
+    read = [_image_read(upload) for upload in images]
+    _images_pixels_check(read)
+    encoded = [_image_reencode(data) for data in read]
     if clip is not None:
         with _upload_on_disk(clip, limit=verification.MAX_CLIP_BYTES) as path:
             verification.clip_probe(path)

@@ -26,6 +26,7 @@ from cameos.forms import BlockForm, CameoSettingsForm, CharacterForm
 from cameos.models import Cameo, CameoGrant, VerificationAttempt
 from sora_site.core.errors import ApplicationError, NotFound
 from sora_site.core.media import serve_stored_file
+from sora_site.core.uploads import upload_limit
 
 CHALLENGE_SESSION_KEY = "cameo_challenge"
 # Multipart framing around the clip: a little over the clip limit is still a legal request.
@@ -277,6 +278,9 @@ def verification_clip(request: HttpRequest, attempt_id: int) -> HttpResponseBase
 # --- characters, availability, requests, ledger --------------------------------------------------
 
 
+@upload_limit(
+    lambda: services.MAX_CHARACTER_IMAGES * services.MAX_IMAGE_BYTES + verification.MAX_CLIP_BYTES
+)
 @login_required
 @require_http_methods(["GET", "POST"])
 def character_new(request: HttpRequest) -> HttpResponse:

@@ -12,6 +12,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 
+from sora_site.core.uploads import UploadLimitASGIMiddleware  # noqa: E402
 from sora_site.routing import websocket_urlpatterns  # noqa: E402
 from sora_site.tasks import import_all_actors  # noqa: E402
 from sora_site.warm_up import web_process_warm_up  # noqa: E402
@@ -27,7 +28,8 @@ if settings.INPROCESS_WORKER:
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        # Django's ASGI handler copies a whole body before any middleware: limits go first.
+        "http": UploadLimitASGIMiddleware(django_asgi_app),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),

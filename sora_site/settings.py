@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sora_site.core.security.ContentSecurityPolicyMiddleware",
+    # Before CSRF, which reads the body: an over-limit upload is refused unread (core/uploads.py).
+    "sora_site.core.uploads.UploadLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -270,6 +272,12 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest body any view takes unless it declares its own upload limit (core/uploads.py).
+UPLOAD_MAX_BYTES = env.int("FRAMECAST_UPLOAD_MAX_BYTES", default=64 * 1024 * 1024)
+# Pixels the images of one request may decode together (character images: up to 4 of them).
+UPLOAD_MAX_PIXELS_PER_REQUEST = env.int(
+    "FRAMECAST_UPLOAD_MAX_PIXELS_PER_REQUEST", default=64_000_000
+)
 
 # --- Email: console by default, SMTP (or any backend) by URL -----------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -368,8 +376,13 @@ VERIFY_MAX_UPLOAD_BYTES = env.int("FRAMECAST_VERIFY_MAX_BYTES", default=200 * 10
 # Verify answers inside the request when the detector's share of the file (up to 480 frames) is
 # at most this many pixels - 480 frames of 720p (the detector read a 240-frame 720p clip in
 # ~0.9 s on its own, docs/PERFORMANCE.md) - and hands larger files to a worker (queue
-# "verify"), the page then waiting on /verify/<id>.
+# "verify"), the page then waiting on /verify/<id>. The frames are counted from the packets in
+# the file (never its declared duration), and files over VERIFY_INLINE_MAX_BYTES always queue.
 VERIFY_INLINE_PIXELS = env.int("FRAMECAST_VERIFY_INLINE_PIXELS", default=480 * 1280 * 720)
+VERIFY_INLINE_MAX_BYTES = env.int("FRAMECAST_VERIFY_INLINE_MAX_BYTES", default=64 * 1024 * 1024)
+# Checks per client address (page and API together) in each fixed window; 0 turns it off.
+VERIFY_RATE_LIMIT = env.int("FRAMECAST_VERIFY_PER_CLIENT", default=20)
+VERIFY_RATE_WINDOW_SECONDS = env.int("FRAMECAST_VERIFY_WINDOW_SECONDS", default=600)
 VERIFY_SPOOL_DIR = Path(env.str("FRAMECAST_VERIFY_SPOOL_DIR", default=str(VAR_DIR / "verify")))
 VERIFY_RESULT_SECONDS = env.int("FRAMECAST_VERIFY_RESULT_SECONDS", default=3600)
 # Limits and timing of the generation jobs (videos app).

@@ -1,32 +1,41 @@
 """Verify: does a video file come from this site? C2PA first, the invisible watermark always.
 
 The upload is checked by content (PyAV must find a video stream), kept only for the length of
-the check, and never stored. A file the detector can read quickly (VERIFY_INLINE_PIXELS) is
-checked inside the request, in a temporary folder; a larger one waits in VERIFY_SPOOL_DIR for a
-worker (`VerifyCheck`), which deletes it after the check. A watermark found in a file whose C2PA
-data was stripped still leads back to the video - linked when it is public, otherwise only the
-day it was made, so a private draft is never revealed. The link is worked out when the findings
-are read, so a video made private after a check is not revealed by it either.
+the check, and never stored. A file the detector can read quickly is checked inside the request,
+in a temporary folder; a larger one waits in VERIFY_SPOOL_DIR for a worker (`VerifyCheck`), which
+deletes it after the check. "Quickly" is judged only on what the file cannot lie about - its size
+(VERIFY_INLINE_MAX_BYTES), its frame size and a bounded count of the packets actually in it, whose
+product must stay under VERIFY_INLINE_PIXELS - never on the duration or frame count it declares;
+and the request decodes at most that many frames whatever it finds. Each client has a budget of
+checks (VERIFY_RATE_LIMIT per VERIFY_RATE_WINDOW_SECONDS), shared by the page and the API.
+
+A watermark found in a file whose C2PA data was stripped still leads back to the video - linked
+when it is public, otherwise only the day it was made, so a private draft is never revealed. The
+link is worked out when the findings are read, so a video made private after a check is not
+revealed by it either.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 import av
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from gen_engine import provenance
-from gen_engine.provenance.detection import MAX_FRAMES
-from sora_site.core.errors import PayloadTooLarge, ValidationFailed
+from gen_engine.provenance.detection import MAX_FRAMES, average_luma, detect_in_luma
+from sora_site.core.errors import LimitExceeded, PayloadTooLarge, ValidationFailed
 from sora_site.provenance import configure_provenance, trust_anchor_pem
 from videos.models import VerifyCheck, Video
 
@@ -35,6 +44,45 @@ MAX_VERIFY_SECONDS = 15 * 60
 MAX_VERIFY_PIXELS = 8192 * 8192
 MIN_VERIFY_SIDE = 64
 VERIFY_ABANDONED_SECONDS = 15 * 60  # past the verify_check actor's 10-minute time limit
+# Packets of every stream read while counting video packets: a file of countless tiny audio or
+# data packets must not make the count itself the expensive part.
+MAX_COUNTED_PACKETS = 20_000
+NOT_READABLE = "This is not a video file we can read (MP4, MOV, WebM)."
+
+
+class VerifyRateLimited(LimitExceeded):
+    default_code = "verify_rate_limited"
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
+def verify_rate_take(*, client: str) -> None:
+    """Count one check against the client's budget (a fixed window in the cache, Redis in
+    production): anyone may call Verify, so no one may spend the site's CPU without bound."""
+    limit = int(settings.VERIFY_RATE_LIMIT)
+    window = max(1, int(settings.VERIFY_RATE_WINDOW_SECONDS))
+    if limit <= 0:
+        return
+    now = time.time()
+    slot = int(now // window)
+    key = f"verify:rate:{client}:{slot}"
+    cache.add(key, 0, timeout=window * 2)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window * 2)
+        count = 1
+    if count > limit:
+        retry_after = max(1, math.ceil((slot + 1) * window - now))
+        minutes = max(1, math.ceil(retry_after / 60))
+        raise VerifyRateLimited(
+            f"Too many checks from your address: at most {limit} every "
+            f"{max(1, window // 60)} minutes. Please try again in about {minutes} minute"
+            f"{'s' if minutes != 1 else ''}.",
+            retry_after=retry_after,
+        )
 
 
 @dataclass(frozen=True)
@@ -52,20 +100,35 @@ class VerifyOutcome:
         return self.c2pa_state == "Trusted"
 
 
-def _probe(path: Path) -> int:
-    """Refuse anything that is not a readable video, before the expensive checks; return the
-    pixels the detector will decode (its frames, at most MAX_FRAMES, times the frame size)."""
+def _count_video_packets(container: Any, cap: int) -> int:
+    """Video packets actually in the file, counted without decoding, up to `cap`."""
+    index = container.streams.video[0].index
+    count = 0
+    for read, packet in enumerate(container.demux(), start=1):
+        if packet.stream.index == index and packet.size:
+            count += 1
+            if count >= cap:
+                break
+        if read >= MAX_COUNTED_PACKETS:
+            return cap
+    return count
+
+
+def _probe(path: Path, *, size: int) -> int:
+    """Refuse anything that is not a readable video, before the expensive checks; return how
+    many frames the request itself may decode (0: the file goes to a worker)."""
     try:
         with av.open(str(path)) as container:
             if not container.streams.video:
                 raise ValidationFailed("This file has no video in it.", code="not_video")
             stream = container.streams.video[0]
-            if min(stream.width or 0, stream.height or 0) < MIN_VERIFY_SIDE:
+            width, height = stream.width or 0, stream.height or 0
+            if min(width, height) < MIN_VERIFY_SIDE:
                 raise ValidationFailed(
                     f"This video is too small to check (under {MIN_VERIFY_SIDE} pixels a side).",
                     code="too_small",
                 )
-            if (stream.width or 0) * (stream.height or 0) > MAX_VERIFY_PIXELS:
+            if width * height > MAX_VERIFY_PIXELS:
                 raise ValidationFailed(
                     "This video's frames are too large to check.", code="too_big"
                 )
@@ -74,15 +137,16 @@ def _probe(path: Path) -> int:
                 raise ValidationFailed(
                     "Videos longer than 15 minutes can't be checked.", code="too_long"
                 )
-            rate = float(stream.average_rate or 30)
-            frames = stream.frames or round(seconds * rate) or MAX_FRAMES
-            return min(frames, MAX_FRAMES) * stream.width * stream.height
+            # The declared duration and frame count are the file's own word: only what was read
+            # decides whether the request may do the work.
+            budget = min(MAX_FRAMES, settings.VERIFY_INLINE_PIXELS // (width * height))
+            if budget < 1 or size > settings.VERIFY_INLINE_MAX_BYTES:
+                return 0
+            return budget if _count_video_packets(container, budget + 1) <= budget else 0
     except ValidationFailed:
         raise
     except (av.FFmpegError, ValueError, UnicodeDecodeError) as exc:
-        raise ValidationFailed(
-            "This is not a video file we can read (MP4, MOV, WebM).", code="not_video"
-        ) from exc
+        raise ValidationFailed(NOT_READABLE, code="not_video") from exc
 
 
 def verify_upload(*, upload: IO[bytes], size: int) -> VerifyOutcome | VerifyCheck:
@@ -97,23 +161,36 @@ def verify_upload(*, upload: IO[bytes], size: int) -> VerifyOutcome | VerifyChec
         path = folder / "upload"
         with path.open("wb") as handle:
             shutil.copyfileobj(upload, handle, length=1024 * 1024)
-        if _probe(path) > settings.VERIFY_INLINE_PIXELS:
+        inline_frames = _probe(path, size=size)
+        findings = check_file(path, max_frames=inline_frames) if inline_frames else None
+        if findings is None:
             return _queue(path)
-        return outcome_of(check_file(path))
+        return outcome_of(findings)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def check_file(path: Path) -> dict[str, Any]:
-    """C2PA and watermark findings for a probed video file, as JSON-ready data."""
+def check_file(path: Path, *, max_frames: int | None = None) -> dict[str, Any] | None:
+    """C2PA and watermark findings for a probed video file, as JSON-ready data.
+
+    With `max_frames` (the request's own check) at most one frame more is decoded, and a file
+    that has more frames than that gives None: the caller hands it to a worker instead.
+    """
     configure_provenance()
-    report = provenance.verify(path, trust_anchor_pem=trust_anchor_pem())
+    key = provenance.current_watermark_key()
     try:
-        detection = provenance.detect(path, key=provenance.current_watermark_key())
-    except ValueError as exc:  # decodable header, but no frames the detector can read
-        raise ValidationFailed(
-            "This is not a video file we can read (MP4, MOV, WebM).", code="not_video"
-        ) from exc
+        if max_frames is None:
+            detection = provenance.detect(path, key=key)
+        else:
+            luma, frames = average_luma(path, max_frames=max_frames + 1)
+            if frames > max_frames:
+                logger.info("verify.more_frames_than_counted", extra={"bound": max_frames})
+                return None
+            detection = detect_in_luma(luma, key, frames)
+    except (av.FFmpegError, IndexError, ValueError) as exc:
+        # A decodable header, but no frames the detector can read (or frames that change size).
+        raise ValidationFailed(NOT_READABLE, code="not_video") from exc
+    report = provenance.verify(path, trust_anchor_pem=trust_anchor_pem())
     return {
         "c2pa_state": report.state,
         "c2pa": report.to_dict(),

@@ -7,9 +7,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sora_site.core.client_ip import client_ip
 from sora_site.core.errors import ApplicationError
+from sora_site.core.uploads import upload_limit
 from videos.models import VerifyCheck
-from videos.verify import outcome_of, verify_check_get, verify_upload
+from videos.verify import (
+    VerifyRateLimited,
+    outcome_of,
+    verify_check_get,
+    verify_rate_take,
+    verify_upload,
+)
 
 PENDING_REFRESH_SECONDS = 2
 
@@ -18,21 +26,21 @@ def _context() -> dict[str, object]:
     return {"max_mb": settings.VERIFY_MAX_UPLOAD_BYTES // (1024 * 1024)}
 
 
+@upload_limit(lambda: settings.VERIFY_MAX_UPLOAD_BYTES)
 @require_http_methods(["GET", "POST"])
 def verify_page(request: HttpRequest) -> HttpResponse:
     """Anyone may check a file; nothing uploaded is kept after the answer."""
     context = _context()
     if request.method == "GET":
         return render(request, "videos/verify.html", context)
-    # Refuse an oversized body from its declared length, before reading it.
+    # An oversized or unmeasured body was refused before it was read (core.uploads).
     try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        context["error"] = "The upload's declared length is not a number."
-        return render(request, "videos/verify.html", context, status=400)
-    if declared > settings.VERIFY_MAX_UPLOAD_BYTES + 64 * 1024:
-        context["error"] = f"The file is larger than {context['max_mb']} MB."
-        return render(request, "videos/verify.html", context, status=413)
+        verify_rate_take(client=client_ip(request) or "unknown")
+    except VerifyRateLimited as error:
+        context["error"] = error.detail
+        response = render(request, "videos/verify.html", context, status=error.status)
+        response["Retry-After"] = str(error.retry_after)
+        return response
     upload = request.FILES.get("file")
     if upload is None:
         context["error"] = "Choose a video file to check."

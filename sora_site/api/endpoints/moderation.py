@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, Throttled
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,9 +21,18 @@ from moderation.targets import REPORTABLE_KINDS, report_target_for
 from sora_site.api import scopes
 from sora_site.api.endpoints.base import user_of
 from sora_site.api.serializers import VideoSerializer
+from sora_site.core.client_ip import client_ip
 from sora_site.core.errors import ValidationFailed
+from sora_site.core.uploads import upload_limit
 from videos.models import VerifyCheck
-from videos.verify import VerifyOutcome, outcome_of, verify_check_get, verify_upload
+from videos.verify import (
+    VerifyOutcome,
+    VerifyRateLimited,
+    outcome_of,
+    verify_check_get,
+    verify_rate_take,
+    verify_upload,
+)
 
 
 class ReportCreateSerializer(serializers.Serializer):
@@ -113,6 +123,7 @@ def _check_data(request: Request, check: VerifyCheck) -> dict[str, Any]:
     }
 
 
+@upload_limit(lambda: settings.VERIFY_MAX_UPLOAD_BYTES)
 class VerifyView(APIView):
     required_scopes = {"POST": scopes.VIDEOS_READ}
     parser_classes = [MultiPartParser]
@@ -126,10 +137,17 @@ class VerifyView(APIView):
             "The file is checked and not kept. A file the detector reads quickly is answered "
             "at once (200); a larger one is checked by a worker (202 with the check's `url`, "
             "also in `Location`: poll it until `status` is `done` or `failed`; the file is "
-            "deleted once checked, the findings kept for an hour). Required scope: `videos:read`."
+            "deleted once checked, the findings kept for an hour). Each client address has a "
+            "budget of checks shared with the /verify page (429 with Retry-After past it). "
+            "Required scope: `videos:read`."
         ),
     )
     def post(self, request: Request) -> Response:
+        try:  # the page's budget: one per client address, however it calls
+            verify_rate_take(client=client_ip(request._request) or "unknown")
+        except VerifyRateLimited as error:
+            # DRF's Throttled carries the real wait into Retry-After.
+            raise Throttled(wait=error.retry_after, detail=error.detail, code=error.code) from error
         upload: Any = request.FILES.get("file")
         if upload is None:
             raise ValidationFailed("Send the video as the multipart field `file`.", code="file")
