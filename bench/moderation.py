@@ -1,7 +1,7 @@
 """Measure the moderation checks: check_prompt latency, and the output check against the
 generation it is added to.
 
-    .venv/bin/python bench/moderation.py [--seconds 10] [--runs 5]
+    .venv/bin/python bench/moderation.py [--seconds 10] [--runs 5] [--prompts-only]
 
 Prints Markdown tables for docs/PERFORMANCE.md. The prompt latencies are for distinct texts
 (the embedding cache is bypassed), after warm-up. The output check runs on a clip the engine
@@ -49,6 +49,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--prompts-only", action="store_true", help="skip the output check (no generation)"
+    )
     args = parser.parse_args()
 
     import django
@@ -94,6 +97,16 @@ def main() -> None:
         f"| check_prompt rules only: p50 / p95 | {statistics.median(rules_only):.2f} ms / "
         f"{_pct(rules_only, 0.95):.2f} ms |"
     )
+    for name in ("everyday_prompts.csv", "everyday_prompts_holdout.csv"):
+        with (ROOT / "tests" / "data" / name).open(encoding="utf-8") as handle:
+            everyday = [row["text"] for row in csv.DictReader(handle)]
+        held = sum(not classifier.check_prompt(text).allowed for text in everyday)
+        print(
+            f"| {name}: refused or held | {held}/{len(everyday)} = "
+            f"{100 * held / len(everyday):.1f}% |"
+        )
+    if args.prompts_only:
+        return
     _bench_output_check(args)
 
 

@@ -134,20 +134,47 @@ def warm_up() -> None:
 # A long prompt is also judged clause by clause, so one harmful clause among benign ones is not
 # diluted in the whole-text embedding: split on punctuation and on the words that join clauses.
 _CLAUSE_BREAK = re.compile(
-    r"[,;:.!?()\[\]{}\n\u2014\u2013]+|\s-+\s|\b(?:and|while|then|but|until|till|with|whilst|so)\b"
+    r"([,;:.!?()\[\]{}\n\u2014\u2013]+|\s-+\s|\b(?:and|while|then|but|until|till|with|whilst|so)\b)"
 )
 MAX_CLAUSES = 5
+# A piece shorter than this is a modifier ("with a rope", "friends laughing"), not a clause: on
+# its own its one noun decides the nearest exemplar ("a rope" -> hanging), so it stays joined to
+# the piece before it.
+MIN_CLAUSE_WORDS = 3
 # The shared model runs single-threaded on batches of up to this many (core/embeddings.py).
 _BATCH = 4
 
 
+def _clauses(text: str) -> list[str]:
+    parts = _CLAUSE_BREAK.split(normalize.base(text))
+    pieces: list[str] = []
+    pending = ""  # a joining word ("with") is kept when a short piece is joined back
+    for i, part in enumerate(parts):
+        if i % 2:  # a separator
+            word = part.strip()
+            pending = word if word.isalpha() else ""
+            continue
+        piece, joiner, pending = part.strip(), pending, ""
+        if not piece:
+            continue
+        # Counted in the glossed form the model sees ("mucha sangre" is "a lot of blood").
+        if pieces and len(normalize.forms(piece)[-1].split()) < MIN_CLAUSE_WORDS:
+            pieces[-1] = " ".join(w for w in (pieces[-1], joiner, piece) if w)
+        else:
+            pieces.append(piece)
+    if len(pieces) > 1 and len(normalize.forms(pieces[0])[-1].split()) < MIN_CLAUSE_WORDS:
+        first = pieces.pop(0)
+        pieces[0] = f"{first} {pieces[0]}"
+    return pieces
+
+
 def segments(text: str) -> tuple[str, ...]:
-    """The whole text, then its clauses of two words or more (normalised, glossed form)."""
+    """The whole text, then its clauses of three words or more (normalised, glossed form)."""
     whole = normalize.forms(text)[-1].strip()
     out = [whole]
-    for piece in _CLAUSE_BREAK.split(normalize.base(text)):
-        clause = normalize.forms(piece)[-1].strip() if piece.strip() else ""
-        if len(clause.split()) >= 2 and clause not in out:
+    for piece in _clauses(text):
+        clause = normalize.forms(piece)[-1].strip()
+        if clause and clause not in out:
             out.append(clause)
         if len(out) > MAX_CLAUSES:
             break
