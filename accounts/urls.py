@@ -1,12 +1,13 @@
 from django.urls import path, re_path
 
 from accounts import views
+from sora_site.core.converters import HandleConverter
 
 app_name = "accounts"
 
 urlpatterns = [
     # /@handle is the public profile; the trailing slash is optional.
-    re_path(r"^@(?P<handle>[A-Za-z0-9_.]{1,30})/?$", views.profile, name="profile"),
+    re_path(rf"^@(?P<handle>{HandleConverter.regex})/?$", views.profile, name="profile"),
     # Avatar files have server-made random names that are never reused: cacheable forever.
     re_path(r"^avatars/(?P<name>[0-9a-f]{32}\.webp)$", views.avatar, name="avatar"),
     path("settings/", views.settings_index, name="settings"),

@@ -10,7 +10,7 @@ urlpatterns = [
     path("cameo/characters/new/", views.character_new, name="character_new"),
     path("cameo/appearances/", views.appearances, name="appearances"),
     path(
-        "cameo/appearances/<str:video_public_id>/delete/",
+        "cameo/appearances/<public_id:video_public_id>/delete/",
         views.appearance_delete,
         name="appearance_delete",
     ),
@@ -26,7 +26,7 @@ urlpatterns = [
         name="block_remove",
     ),
     path(
-        "cameo/<int:cameo_id>/grants/<int:grant_id>/<str:action>/",
+        "cameo/<int:cameo_id>/grants/<int:grant_id>/<slug:action>/",
         views.grant_decide,
         name="grant",
     ),

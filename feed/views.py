@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -18,6 +17,7 @@ from accounts.social import block_create, block_delete, follow_create, follow_de
 from feed import selectors, services
 from feed.prompts import make_your_own_prompts
 from sora_site.core.errors import ApplicationError, ValidationFailed
+from sora_site.core.json_depth import json_loads_bounded
 
 JsonView = Callable[..., JsonResponse]
 
@@ -42,7 +42,7 @@ def json_errors(view: JsonView) -> JsonView:
 def _body(request: HttpRequest) -> dict[str, Any]:
     if request.content_type == "application/json":
         try:
-            data = json.loads(request.body or b"{}")
+            data = json_loads_bounded(request.body or b"{}")
         except (ValueError, UnicodeDecodeError):
             data = None
         if not isinstance(data, dict):

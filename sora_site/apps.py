@@ -13,3 +13,8 @@ class SiteConfig(AppConfig):
         from sora_site.broker import configure_broker
 
         configure_broker(settings.BROKER_URL)
+
+        # Before any URLconf is imported: every urls.py names these converters.
+        from sora_site.core.converters import register_converters
+
+        register_converters()

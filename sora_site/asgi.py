@@ -7,13 +7,11 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sora_site.settings")
 django_asgi_app = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
-from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from channels.routing import ProtocolTypeRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 
 from sora_site.core.uploads import UploadLimitASGIMiddleware  # noqa: E402
-from sora_site.routing import websocket_urlpatterns  # noqa: E402
+from sora_site.routing import websocket_application  # noqa: E402
 from sora_site.tasks import import_all_actors  # noqa: E402
 from sora_site.warm_up import web_process_warm_up  # noqa: E402
 
@@ -30,8 +28,6 @@ application = ProtocolTypeRouter(
     {
         # Django's ASGI handler copies a whole body before any middleware: limits go first.
         "http": UploadLimitASGIMiddleware(django_asgi_app),
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
+        "websocket": websocket_application(),
     }
 )

@@ -466,7 +466,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "sora_site.api.pagination.CreatedCursorPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["sora_site.api.parsers.DepthLimitedJSONParser"],
     "EXCEPTION_HANDLER": "sora_site.api.errors.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "sora_site.api.schema.ScopedAutoSchema",
 }

@@ -10,14 +10,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from sora_site.core.errors import ApplicationError
+from sora_site.core.errors import ApplicationError, PayloadTooLarge, ValidationFailed
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +44,20 @@ def _first_code(detail: Any, fallback: str) -> str:
     return str(getattr(detail, "code", None) or fallback)
 
 
+def _request_refused(exc: SuspiciousOperation) -> ApplicationError:
+    """Django's refusals of a request body, which DRF raises wherever the body is first read
+    (for a Bearer token: inside authentication, before any view)."""
+    if isinstance(exc, RequestDataTooBig):
+        return PayloadTooLarge(
+            f"The request body is over {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.",
+            code="request_too_large",
+        )
+    return ValidationFailed("The request is malformed.", code="malformed_request")
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+    if isinstance(exc, SuspiciousOperation):
+        exc = _request_refused(exc)
     if isinstance(exc, ApplicationError):
         status = exc.status if 400 <= exc.status < 600 else 400
         response = Response({"detail": exc.detail, "code": exc.code}, status=status)
