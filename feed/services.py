@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-import time
 
 import numpy as np
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
@@ -18,7 +16,8 @@ from accounts.social import is_blocked_between
 from feed.models import Comment, FeedDay, FeedPreference, Like, SeeLess, VideoStats, ViewEvent
 from feed.selectors import visible_published_videos
 from sora_site.core import embeddings
-from sora_site.core.errors import LimitExceeded, NotFound, PermissionDenied, ValidationFailed
+from sora_site.core.errors import NotFound, PermissionDenied, ValidationFailed
+from sora_site.core.rate_limits import rate_limit_take
 from sora_site.core.text import reject_nul
 from videos.models import Video
 
@@ -74,13 +73,6 @@ def like_set(*, viewer: User, video: Video, liked: bool) -> bool:
     return liked
 
 
-def _rate_limit(key: str, limit: int, window_seconds: int, message: str) -> None:
-    bucket = f"rate:{key}:{int(time.time() // window_seconds)}"
-    cache.add(bucket, 0, timeout=window_seconds * 2)
-    if cache.incr(bucket) > limit:
-        raise LimitExceeded(message, code="rate_limited")
-
-
 def _moderate_comment(viewer: User, text: str) -> None:
     """The same policy gate as prompts (records decisions, refuses suspended accounts); a
     comment that would need review is not posted: there is no review queue for comments."""
@@ -102,11 +94,12 @@ def comment_create(*, viewer: User, video: Video, text: str) -> Comment:
             f"Comments are at most {COMMENT_MAX_CHARS} characters.", code="comment_too_long"
         )
     _check_interaction(viewer, video)
-    _rate_limit(
-        f"comment:{viewer.pk}",
-        settings.FEED_COMMENTS_PER_MINUTE,
-        60,
-        "You're commenting very fast. Wait a minute and try again.",
+    rate_limit_take(
+        key=f"comment:{viewer.pk}",
+        limit=int(settings.FEED_COMMENTS_PER_MINUTE),
+        window_seconds=60,
+        message="You're commenting very fast. Wait a minute and try again.",
+        code="rate_limited",
     )
     _moderate_comment(viewer, text)
     with transaction.atomic():

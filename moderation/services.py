@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -35,7 +34,8 @@ from moderation.records import (
     restriction_set,
     standing_for,
 )
-from sora_site.core.errors import Conflict, LimitExceeded, NotFound, ValidationFailed
+from sora_site.core.errors import Conflict, NotFound, ValidationFailed
+from sora_site.core.rate_limits import rate_limit_take
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -65,22 +65,18 @@ def _appeals_url() -> str:
 
 # --- Reports -------------------------------------------------------------------------------------
 def _rate_limit_take(user: User) -> None:
-    """A fixed one-hour window per reporter, counted in the cache (Redis in production)."""
+    """A fixed one-hour window per reporter."""
     limit = int(_setting("MODERATION_REPORTS_PER_HOUR", 10))
-    window = int(timezone.now().timestamp() // 3600)
-    key = f"moderation:reports:{user.pk}:{window}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    if count > limit:
-        raise LimitExceeded(
+    rate_limit_take(
+        key=f"moderation:reports:{user.pk}",
+        limit=limit,
+        window_seconds=3600,
+        message=(
             f"You have sent {limit} reports in the last hour, the most we take. Thank you - "
-            f"please try again later.",
-            code="report_rate_limited",
-        )
+            "please try again later."
+        ),
+        code="report_rate_limited",
+    )
 
 
 def report_create(*, reporter: User, target: models.Model, reason: str, note: str = "") -> Report:

@@ -19,23 +19,21 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import math
 import shutil
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 import av
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from gen_engine import provenance
 from gen_engine.provenance.detection import MAX_FRAMES, average_luma, detect_in_luma
-from sora_site.core.errors import LimitExceeded, PayloadTooLarge, ValidationFailed
+from sora_site.core.errors import PayloadTooLarge, ValidationFailed
+from sora_site.core.rate_limits import rate_limit_take
 from sora_site.provenance import configure_provenance, trust_anchor_pem
 from videos.models import VerifyCheck, Video
 
@@ -50,39 +48,23 @@ MAX_COUNTED_PACKETS = 20_000
 NOT_READABLE = "This is not a video file we can read (MP4, MOV, WebM)."
 
 
-class VerifyRateLimited(LimitExceeded):
-    default_code = "verify_rate_limited"
-
-    def __init__(self, detail: str, *, retry_after: int) -> None:
-        super().__init__(detail)
-        self.retry_after = retry_after
-
-
 def verify_rate_take(*, client: str) -> None:
-    """Count one check against the client's budget (a fixed window in the cache, Redis in
-    production): anyone may call Verify, so no one may spend the site's CPU without bound."""
+    """Count one check against the client's budget (VERIFY_RATE_LIMIT per
+    VERIFY_RATE_WINDOW_SECONDS): anyone may call Verify, so no one may spend the site's CPU
+    without bound. Raises LimitExceeded with the seconds until the window turns."""
     limit = int(settings.VERIFY_RATE_LIMIT)
     window = max(1, int(settings.VERIFY_RATE_WINDOW_SECONDS))
-    if limit <= 0:
-        return
-    now = time.time()
-    slot = int(now // window)
-    key = f"verify:rate:{client}:{slot}"
-    cache.add(key, 0, timeout=window * 2)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window * 2)
-        count = 1
-    if count > limit:
-        retry_after = max(1, math.ceil((slot + 1) * window - now))
-        minutes = max(1, math.ceil(retry_after / 60))
-        raise VerifyRateLimited(
-            f"Too many checks from your address: at most {limit} every "
-            f"{max(1, window // 60)} minutes. Please try again in about {minutes} minute"
-            f"{'s' if minutes != 1 else ''}.",
-            retry_after=retry_after,
-        )
+    minutes = max(1, window // 60)
+    rate_limit_take(
+        key=f"verify:{client}",
+        limit=limit,
+        window_seconds=window,
+        message=(
+            f"Too many checks from your address: at most {limit} every {minutes} minute"
+            f"{'s' if minutes != 1 else ''}. Please try again later."
+        ),
+        code="verify_rate_limited",
+    )
 
 
 @dataclass(frozen=True)

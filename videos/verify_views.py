@@ -8,11 +8,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sora_site.core.client_ip import client_ip
-from sora_site.core.errors import ApplicationError
+from sora_site.core.errors import ApplicationError, LimitExceeded
 from sora_site.core.uploads import upload_limit
 from videos.models import VerifyCheck
 from videos.verify import (
-    VerifyRateLimited,
     outcome_of,
     verify_check_get,
     verify_rate_take,
@@ -36,7 +35,7 @@ def verify_page(request: HttpRequest) -> HttpResponse:
     # An oversized or unmeasured body was refused before it was read (core.uploads).
     try:
         verify_rate_take(client=client_ip(request) or "unknown")
-    except VerifyRateLimited as error:
+    except LimitExceeded as error:
         context["error"] = error.detail
         response = render(request, "videos/verify.html", context, status=error.status)
         response["Retry-After"] = str(error.retry_after)

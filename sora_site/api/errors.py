@@ -19,8 +19,15 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from sora_site.core.errors import ApplicationError, PayloadTooLarge, ValidationFailed
+from sora_site.core.errors import (
+    ApplicationError,
+    LimitExceeded,
+    PayloadTooLarge,
+    ValidationFailed,
+)
 
+# A limit that does not know when it frees up (the active-job cap: when a job ends).
+DEFAULT_RETRY_AFTER_SECONDS = 60
 logger = logging.getLogger(__name__)
 
 
@@ -61,8 +68,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, ApplicationError):
         status = exc.status if 400 <= exc.status < 600 else 400
         response = Response({"detail": exc.detail, "code": exc.code}, status=status)
-        if status == 429:
-            response["Retry-After"] = "60"
+        if isinstance(exc, LimitExceeded):
+            response["Retry-After"] = str(exc.retry_after or DEFAULT_RETRY_AFTER_SECONDS)
         return response
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("Not found.")

@@ -40,6 +40,13 @@ class LimitExceeded(ApplicationError):
     status = 429
     default_code = "limit_exceeded"
 
+    def __init__(
+        self, detail: str, *, code: str | None = None, retry_after: int | None = None
+    ) -> None:
+        super().__init__(detail, code=code)
+        # Seconds until the limit frees up, for Retry-After; None: not known.
+        self.retry_after = retry_after
+
 
 class PayloadTooLarge(ApplicationError):
     status = 413

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, Throttled
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -27,7 +27,6 @@ from sora_site.core.uploads import upload_limit
 from videos.models import VerifyCheck
 from videos.verify import (
     VerifyOutcome,
-    VerifyRateLimited,
     outcome_of,
     verify_check_get,
     verify_rate_take,
@@ -143,11 +142,8 @@ class VerifyView(APIView):
         ),
     )
     def post(self, request: Request) -> Response:
-        try:  # the page's budget: one per client address, however it calls
-            verify_rate_take(client=client_ip(request._request) or "unknown")
-        except VerifyRateLimited as error:
-            # DRF's Throttled carries the real wait into Retry-After.
-            raise Throttled(wait=error.retry_after, detail=error.detail, code=error.code) from error
+        # The page's budget: one per client address, however it calls.
+        verify_rate_take(client=client_ip(request._request) or "unknown")
         upload: Any = request.FILES.get("file")
         if upload is None:
             raise ValidationFailed("Send the video as the multipart field `file`.", code="file")
