@@ -604,6 +604,12 @@ def _image_reencode(data: bytes) -> tuple[bytes, int, int]:
     return out.getvalue(), picture.width, picture.height
 
 
+def character_upload_max_bytes() -> int:
+    """The most a character upload (its images and clip together) may weigh: the limit the
+    page and the API declare, so an oversized body is refused before it is read."""
+    return MAX_CHARACTER_IMAGES * MAX_IMAGE_BYTES + verification.MAX_CLIP_BYTES
+
+
 def character_cameo_create(
     *,
     owner: User,

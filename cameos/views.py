@@ -278,9 +278,7 @@ def verification_clip(request: HttpRequest, attempt_id: int) -> HttpResponseBase
 # --- characters, availability, requests, ledger --------------------------------------------------
 
 
-@upload_limit(
-    lambda: services.MAX_CHARACTER_IMAGES * services.MAX_IMAGE_BYTES + verification.MAX_CLIP_BYTES
-)
+@upload_limit(services.character_upload_max_bytes)
 @login_required
 @require_http_methods(["GET", "POST"])
 def character_new(request: HttpRequest) -> HttpResponse:

@@ -24,6 +24,8 @@ urlpatterns = [
     path("", include("moderation.urls")),
     # Public API (issue 10): endpoints, schema and docs; the OAuth2 server; its HTML pages.
     path("api/", include("sora_site.api.urls")),
+    # OpenAI-compatible Videos API (issue 22): the same services, tokens and rules as /api/v1/.
+    path("v1/", include("sora_site.api.openai_compat.urls")),
     path("oauth/", include((oauth2_base_urls, "oauth2_provider"))),
     path("", include("sora_site.api.site_urls")),
 ]

@@ -20,14 +20,23 @@ def test_schema_documents_every_operation_with_errors_and_scopes(client: Client)
     operations = [
         (method, path, op) for path, item in schema["paths"].items() for method, op in item.items()
     ]
+    native = [op for op in operations if op[1].startswith("/api/v1/")]
+    openai_compatible = [op for op in operations if op[1].startswith("/v1/")]
     # PATCH /api/v1/videos/{id} (allow_remix) made 41, DELETE cameos/appearances/{id} 42,
     # GET /api/v1/verify/{check_id} (a large upload's findings) 43.
-    assert len(operations) == 43
-    assert all(path.startswith("/api/v1/") for _, path, _ in operations)
+    assert len(native) == 43
+    # /v1/videos: create, list, retrieve, delete, content, remix, edits, extensions,
+    # characters (create, retrieve).
+    assert len(openai_compatible) == 10
+    assert len(native) + len(openai_compatible) == len(operations)
+    for prefix, error_schema in (("/api/v1/", "Error"), ("/v1/", "OpenAIError")):
+        for method, path, op in operations:
+            if not path.startswith(prefix):
+                continue
+            for code in ("400", "401", "403", "404", "429"):
+                ref = op["responses"][code]["content"]["application/json"]["schema"]["$ref"]
+                assert ref == f"#/components/schemas/{error_schema}", (method, path, code)
     for method, path, op in operations:
-        for code in ("400", "401", "403", "404", "429"):
-            ref = op["responses"][code]["content"]["application/json"]["schema"]["$ref"]
-            assert ref == "#/components/schemas/Error", (method, path, code)
         oauth = [req["oauth2"] for req in op["security"] if "oauth2" in req]
         assert oauth and len(oauth[0]) == 1, (method, path)
     generation = schema["paths"]["/api/v1/generations"]["post"]

@@ -117,3 +117,17 @@ def test_depth_counts_structure_not_string_contents(text: str, ok: bool) -> None
     else:
         with pytest.raises(JSONTooDeep):
             json_loads_bounded(text)
+
+
+@pytest.mark.parametrize("video_id", ["\x00", "a" * 5000, "é🙂", "../x", "-1"])
+def test_an_edit_naming_an_impossible_video_is_a_404_in_openais_shape(video_id: str) -> None:
+    """Path ids pass the converter; an id inside a body does not, and must stop before the
+    database (PostgreSQL refuses NUL)."""
+    response = client_for(UserFactory()).post(
+        "/v1/videos/edits",
+        {"prompt": "make it night", "video": {"id": video_id}},
+        content_type="application/json",
+    )
+    assert response.status_code == 404, response.content
+    assert response.json()["error"]["code"] == "video_not_found"
+    assert not Video.objects.exists()

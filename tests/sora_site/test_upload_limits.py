@@ -241,3 +241,19 @@ def test_one_large_image_is_still_taken() -> None:
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Cameo.objects.get().display_name == "Rex"
+
+
+@pytest.mark.django_db
+def test_the_character_api_declares_the_character_pages_limit(settings: Any) -> None:
+    """POST /v1/videos/characters takes what the character page takes - not the site-wide
+    ceiling - and a body over that is refused unread, as on the page."""
+    from cameos.services import character_upload_max_bytes
+    from sora_site.core.uploads import body_limit_for
+
+    settings.UPLOAD_MAX_BYTES = 1 * MB
+    page_limit = body_limit_for("/cameo/characters/new/")
+    assert body_limit_for("/v1/videos/characters") == page_limit
+    assert page_limit[0] > character_upload_max_bytes() > settings.UPLOAD_MAX_BYTES
+    _, token = pat_create(user=UserFactory(), name="t", scopes=["cameos:write"])
+    response = _unread_post(TokenClient(token), "/v1/videos/characters", page_limit[0] + 1)
+    assert response.status_code == 413
