@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from videos.models import GenerationJob, Video
+from videos.models import GenerationCharge, GenerationJob, Video
 from videos.services import videos_adult_only_set
 
 
@@ -100,3 +100,22 @@ class GenerationJobAdmin(admin.ModelAdmin):
     raw_id_fields = ["video", "owner"]
     list_select_related = ["video", "owner"]
     readonly_fields = GenerationJobInline.readonly_fields
+
+
+@admin.register(GenerationCharge)
+class GenerationChargeAdmin(admin.ModelAdmin):
+    """The quota ledger. Read-only, except that an operator may delete a charge to give a
+    generation back (say, after an outage failed people's jobs)."""
+
+    list_display = ["created_at", "user", "kind", "job"]
+    list_filter = ["kind"]
+    search_fields = ["user__handle", "job__public_id"]
+    list_select_related = ["user", "job"]
+    raw_id_fields = ["user", "job"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
+        return False

@@ -214,6 +214,35 @@ class GenerationJob(models.Model):
         return self.status in self.ACTIVE_STATUSES
 
 
+class GenerationCharge(models.Model):
+    """One generation taken from its owner's daily quota: a new video, a remix or a retry.
+
+    The quota counts these rows, not jobs, because a job goes when its draft is deleted and a
+    retry reuses its job; a charge outlives both (job SET_NULL), so neither can give a
+    generation back. Written in the same transaction as the job it pays for."""
+
+    class Kind(models.TextChoices):
+        NEW = "new", "New video"
+        REMIX = "remix", "Remix"
+        RETRY = "retry", "Retry"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="generation_charges"
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    job = models.ForeignKey(
+        GenerationJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="charges"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "created_at"], name="charge_user_created")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} by user {self.user_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
 class VerifyCheck(models.Model):
     """A Verify upload too large to check inside the request.
 

@@ -23,7 +23,7 @@ from tests.api.builders import video_in
 from tests.api.conftest import client_for
 from tests.cameos.factories import CameoFactory, GrantFactory
 from tests.factories import TeenFactory, UserFactory
-from videos.models import GenerationJob, Video
+from videos.models import GenerationCharge, GenerationJob, Video
 
 pytestmark = pytest.mark.django_db
 
@@ -95,21 +95,24 @@ def test_daily_quota_is_lower_for_teens(
     results = {}
     for route in ("html", "api"):
         person = TeenFactory() if teen else UserFactory()
-        video_in(person, Video.Status.DRAFT_READY)  # one generation used today
+        video_in(person, Video.Status.DRAFT_READY)
+        GenerationCharge.objects.create(  # one generation used, an hour ago
+            user=person, kind="new", created_at=timezone.now() - dt.timedelta(hours=1)
+        )
         browser, api = _both(person)
         if route == "html":
             response = browser.post("/create/", HTML_CREATE)
             results[route] = response.status_code == 302
             if not results[route]:
                 assert response.status_code == 429
-                assert "today" in response.content.decode()
+                assert "frees up in 23 h" in response.content.decode()
         else:
             response = api.post("/api/v1/generations", PROMPT, content_type="application/json")
             results[route] = response.status_code == 201
             if not results[route]:
                 assert response.status_code == 429
                 assert response.json()["code"] == "daily_quota"
-                assert "Retry-After" in response
+                assert 23 * 3600 - 120 <= int(response["Retry-After"]) <= 23 * 3600 + 1
         assert GenerationJob.objects.filter(owner=person).count() == (2 if results[route] else 1)
     assert results == {"html": not teen, "api": not teen}
 

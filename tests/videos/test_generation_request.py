@@ -1,16 +1,13 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
 from django.db import transaction
-from django.utils import timezone
 
 from sora_site.core.errors import LimitExceeded, ValidationFailed
 from tests.factories import TeenFactory, UserFactory
 from tests.videos.conftest import queued_job_ids
-from tests.videos.factories import GenerationJobFactory
 from videos.models import GenerationJob, Video
 from videos.services import generation_request
 
@@ -104,27 +101,6 @@ def test_rolled_back_request_enqueues_nothing(stub_broker: Any) -> None:
         raise Boom
     assert queued_job_ids(stub_broker) == []
     assert not GenerationJob.objects.exists() and not Video.objects.exists()
-
-
-def _finished_jobs(user: Any, count: int, *, hours_ago: float = 1) -> None:
-    created = timezone.now() - dt.timedelta(hours=hours_ago)
-    for _ in range(count):
-        GenerationJobFactory(
-            video__owner=user, status=GenerationJob.Status.SUCCEEDED, created_at=created
-        )
-
-
-def test_daily_quota(stub_broker: Any, settings: Any) -> None:
-    settings.GENERATION_DAILY_QUOTA = 3
-    user = UserFactory()
-    _finished_jobs(user, 2)
-    _finished_jobs(user, 5, hours_ago=30)  # yesterday's do not count
-    request(user)
-    with pytest.raises(LimitExceeded) as caught:
-        request(user)
-    assert caught.value.code == "daily_quota" and caught.value.status == 429
-    assert "3" in caught.value.detail
-    assert GenerationJob.objects.filter(owner=user).count() == 8
 
 
 def test_teen_quota_is_lower(stub_broker: Any, settings: Any) -> None:

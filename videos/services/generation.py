@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from cameos.services import appearance_record
 from sora_site.core.errors import Conflict, LimitExceeded, NotFound, ValidationFailed
 from videos import options
 from videos.events import job_event_send
-from videos.models import GenerationJob, Video
+from videos.models import GenerationCharge, GenerationJob, Video
 from videos.services.lineage_counts import remix_counted
 from videos.services.state import job_move, video_move
 from videos.webhooks import webhook_after_commit
@@ -127,18 +128,52 @@ def daily_quota_for(user: User) -> int:
     return int(settings.GENERATION_DAILY_QUOTA)
 
 
+QUOTA_WINDOW = dt.timedelta(days=1)
+
+
 def _limits_check(*, user: User) -> None:
     """Quota and concurrency. Called under the user's row lock, so two requests at once
     cannot both take the last slot."""
-    since = timezone.now() - dt.timedelta(days=1)
-    used = GenerationJob.objects.filter(owner_id=user.pk, created_at__gte=since).count()
-    quota = daily_quota_for(user)
-    if used >= quota:
-        raise LimitExceeded(
-            f"You have used today's {quota} generations. Try again tomorrow.",
-            code="daily_quota",
-        )
+    _quota_check(user=user)
     _active_check(user=user)
+
+
+def _quota_check(*, user: User) -> None:
+    """The daily quota counts charges of the last 24 hours (a rolling window). When it is used
+    up, Retry-After says when enough of them age out for one more generation."""
+    now = timezone.now()
+    in_window = GenerationCharge.objects.filter(user_id=user.pk, created_at__gte=now - QUOTA_WINDOW)
+    used = in_window.count()
+    quota = daily_quota_for(user)
+    if used < quota:
+        return
+    if quota <= 0:  # the operator has switched generation off: nothing will free up
+        raise LimitExceeded("Generating videos is switched off on this site.", code="daily_quota")
+    # One more is allowed once `used - quota + 1` charges have left the window (more than one
+    # when the quota was lowered, e.g. for a teen): the (used - quota)-th oldest decides.
+    freeing = in_window.order_by("created_at", "id").values_list("created_at", flat=True)
+    frees_at = freeing[used - quota] + QUOTA_WINDOW
+    wait = max(1, math.ceil((frees_at - now).total_seconds()))
+    raise LimitExceeded(
+        f"You have used your {quota} generations for the last 24 hours (retries and remixes "
+        f"count). The next one frees up in {_duration_words(wait)}.",
+        code="daily_quota",
+        retry_after=wait,
+    )
+
+
+def _duration_words(seconds: int) -> str:
+    minutes = math.ceil(seconds / 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours and minutes:
+        return f"{hours} h {minutes} min"
+    if hours:
+        return f"{hours} h"
+    return f"{minutes} min"
+
+
+def _charge(*, user: User, job: GenerationJob, kind: str) -> None:
+    GenerationCharge.objects.create(user=user, job=job, kind=kind)
 
 
 def _active_check(*, user: User) -> None:
@@ -267,6 +302,8 @@ def draft_create(
                 payload={"cameo": cameo.pk, "video": video.public_id, "by": user.handle},
             )
         job = GenerationJob.objects.create(video=video, owner=user, message=WAITING_MESSAGE)
+        kind = GenerationCharge.Kind.NEW if parent is None else GenerationCharge.Kind.REMIX
+        _charge(user=user, job=job, kind=kind)
         job_id = job.pk
         transaction.on_commit(lambda: job_enqueue(job_id, job=job))
         job_event_send(job)
@@ -320,13 +357,15 @@ def _cancel_now(job: GenerationJob, message: str = "Cancelled") -> None:
 
 
 def job_retry(*, user: User, video_public_id: str) -> GenerationJob:
-    """A failed or cancelled job starts over with fresh attempts (same prompt, same seed)."""
+    """A failed or cancelled job starts over with fresh attempts (same prompt, same seed).
+    It is a new generation, so it takes one from the daily quota like any other."""
     with transaction.atomic():
         _lock_user(user)
         job = _owned_job_locked(user=user, video_public_id=video_public_id)
         if job.status not in (GenerationJob.Status.FAILED, GenerationJob.Status.CANCELLED):
             raise Conflict("Only a failed or cancelled job can be retried.", code="not_retryable")
-        _active_check(user=user)
+        _limits_check(user=user)
+        _charge(user=user, job=job, kind=GenerationCharge.Kind.RETRY)
         job_move(job, GenerationJob.Status.QUEUED)
         now = timezone.now()
         job.attempts = 0
