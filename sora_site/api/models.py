@@ -5,6 +5,7 @@ OAuth applications, grants and tokens are django-oauth-toolkit's own models.
 
 from __future__ import annotations
 
+import base64
 import secrets
 
 from django.conf import settings
@@ -13,7 +14,8 @@ from django.utils import timezone
 
 
 def new_webhook_secret() -> str:
-    return "whsec_" + secrets.token_urlsafe(32)
+    # Standard base64 after the prefix: the key Standard Webhooks (and the openai SDK) decode.
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
 class PersonalAccessToken(models.Model):

@@ -232,7 +232,7 @@ class WebhookCreatedSerializer(WebhookSerializer):
 class WebhookCreateSerializer(serializers.Serializer):
     url = serializers.CharField(max_length=500)
     events = serializers.ListField(
-        child=serializers.ChoiceField(choices=list(EVENTS)), min_length=1, max_length=4
+        child=serializers.ChoiceField(choices=list(EVENTS)), min_length=1, max_length=len(EVENTS)
     )
 
 

@@ -3,8 +3,11 @@
 `webhook_emit(event, user=..., payload=...)` is what other code calls (after its transaction
 commits). It imports nothing heavy at module load, so any app may import it cheaply.
 
-Signature: header `Framecast-Signature: t=<unix seconds>,v1=<hex>` where
-hex = HMAC-SHA256(secret, f"{t}.{raw body}"). See docs/API.md for the verification recipe.
+Signatures: header `Framecast-Signature: t=<unix seconds>,v1=<hex>` where
+hex = HMAC-SHA256(secret, f"{t}.{raw body}"), and the Standard Webhooks headers OpenAI's webhooks
+use (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64>`), so code that checks
+Sora's `video.completed` events with the openai SDK's `client.webhooks.unwrap()` checks ours.
+See docs/API.md for both recipes.
 
 Targets must be http(s) URLs whose every resolved address is public. The check runs when the
 URL is registered and again before each attempt, and the connection goes to the address that
@@ -13,6 +16,8 @@ was checked (no second DNS lookup that a rebinding attacker could answer differe
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import hmac
 import http.client
@@ -40,10 +45,15 @@ GENERATION_SUCCEEDED = "generation.succeeded"
 GENERATION_FAILED = "generation.failed"
 VIDEO_PUBLISHED = "video.published"
 CAMEO_USED = "cameo.used"
+# The names and `data` ({"id": video}) of OpenAI's video webhooks, for code written against Sora.
+VIDEO_COMPLETED = "video.completed"
+VIDEO_FAILED = "video.failed"
 # Each event, and the scope an app needs to subscribe to it.
 EVENT_SCOPES = {
     GENERATION_SUCCEEDED: "generate",
     GENERATION_FAILED: "generate",
+    VIDEO_COMPLETED: "generate",
+    VIDEO_FAILED: "generate",
     VIDEO_PUBLISHED: "videos:read",
     CAMEO_USED: "cameos:read",
 }
@@ -63,6 +73,19 @@ def signature_compute(*, secret: str, timestamp: int, body: bytes) -> str:
 
 def signature_header(*, secret: str, timestamp: int, body: bytes) -> str:
     return f"t={timestamp},v1={signature_compute(secret=secret, timestamp=timestamp, body=body)}"
+
+
+def standard_signature(*, secret: str, event_id: str, timestamp: int, body: bytes) -> str | None:
+    """`webhook-signature` as Standard Webhooks (and so the openai SDK) checks it: the key is the
+    base64 after `whsec_`, the message "<id>.<timestamp>.<body>". None for a secret made before
+    secrets were standard base64 (it does not decode the way the SDK decodes it)."""
+    try:
+        key = base64.b64decode(secret.removeprefix("whsec_"), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    message = f"{event_id}.{timestamp}.".encode() + body
+    digest = hmac.new(key, message, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode()
 
 
 # --- target checks (SSRF) --------------------------------------------------------------------
@@ -217,13 +240,36 @@ def _enqueue(delivery_id: int, delay_ms: int | None = None) -> None:
 
 
 def delivery_body(delivery: Any) -> bytes:
+    created = int(delivery.created_at.timestamp())
     document = {
         "id": delivery.event_id,
+        "object": "event",
         "type": delivery.event,
-        "created": int(delivery.created_at.timestamp()),
+        "created": created,
+        "created_at": created,  # the name OpenAI's events use
         "data": delivery.payload,
     }
     return json.dumps(document, separators=(",", ":"), sort_keys=True).encode()
+
+
+def _delivery_headers(delivery: Any, body: bytes) -> dict[str, str]:
+    secret = delivery.endpoint.secret
+    timestamp = int(time.time())
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        "Framecast-Event": delivery.event,
+        "Framecast-Delivery": delivery.event_id,
+        SIGNATURE_HEADER: signature_header(secret=secret, timestamp=timestamp, body=body),
+        "webhook-id": delivery.event_id,
+        "webhook-timestamp": str(timestamp),
+    }
+    standard = standard_signature(
+        secret=secret, event_id=delivery.event_id, timestamp=timestamp, body=body
+    )
+    if standard is not None:
+        headers["webhook-signature"] = standard
+    return headers
 
 
 def backoff_seconds(attempt: int) -> float:
@@ -264,20 +310,7 @@ def webhook_delivery_attempt(delivery_id: int) -> str:
     else:
         try:
             target = webhook_target_resolve(endpoint.url)
-            timestamp = int(time.time())
-            status_code = http_post(
-                target,
-                body,
-                {
-                    "Content-Type": "application/json",
-                    "User-Agent": USER_AGENT,
-                    "Framecast-Event": delivery.event,
-                    "Framecast-Delivery": delivery.event_id,
-                    SIGNATURE_HEADER: signature_header(
-                        secret=endpoint.secret, timestamp=timestamp, body=body
-                    ),
-                },
-            )
+            status_code = http_post(target, body, _delivery_headers(delivery, body))
             if not 200 <= status_code < 300:
                 error = f"The endpoint answered {status_code}."
         except TargetRefused as exc:

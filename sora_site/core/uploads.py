@@ -6,9 +6,10 @@ look at the size. So the limit is declared on the view (`@upload_limit(...)`, on
 or a DRF view class) and enforced here, from the declared Content-Length, ahead of CSRF:
 
 - `UploadLimitMiddleware` (Django): a body declared over the view's limit (or over
-  UPLOAD_MAX_BYTES for any other view) gets a 413 - JSON `{"detail", "code"}` under /api/ and
-  /v1/, a page elsewhere - with the body unread; an unreadable Content-Length gets a 400. An
-  upload view sent a chunked body (no length) gets a 411: Django would see an empty form.
+  UPLOAD_MAX_BYTES for any other view) gets a 413 - JSON `{"detail", "code"}` under /api/,
+  OpenAI's `{"error": {...}}` under /v1/, a page elsewhere - with the body unread; an
+  unreadable Content-Length gets a 400. An upload view sent a chunked body (no length) gets a
+  411: Django would see an empty form.
 - `UploadLimitASGIMiddleware` (around Django's ASGI handler): Django's ASGI handler copies the
   whole body before any middleware runs, so under ASGI the same limits are applied to the
   declared length first and, for a body without one, to the bytes as they arrive - it stops
@@ -84,9 +85,19 @@ def _wants_json(path: str) -> bool:
     return path.startswith(_JSON_PREFIXES)
 
 
+def _json_refusal(path: str, detail: str, code: str) -> dict[str, object]:
+    """The API's error shape: OpenAI's under /v1/ (what the openai SDK parses), ours elsewhere."""
+    if path.startswith("/v1/"):
+        return {
+            "error": {"message": detail, "type": "invalid_request_error", "param": None, "code": code}
+        }
+    return {"detail": detail, "code": code}
+
+
 def _refusal(request: HttpRequest, status: int, detail: str, code: str) -> HttpResponseBase:
     if _wants_json(request.path_info):
-        response: HttpResponseBase = JsonResponse({"detail": detail, "code": code}, status=status)
+        body = _json_refusal(request.path_info, detail, code)
+        response: HttpResponseBase = JsonResponse(body, status=status)
     else:
         response = render(
             request, "upload_refused.html", {"detail": detail, "status": status}, status=status
@@ -180,7 +191,7 @@ class UploadLimitASGIMiddleware:
 async def _send_too_large(send: Send, path: str, limit: int) -> None:
     detail = too_large_message(limit)
     if _wants_json(path):
-        body = json.dumps({"detail": detail, "code": "request_too_large"}).encode()
+        body = json.dumps(_json_refusal(path, detail, "request_too_large")).encode()
         content_type = b"application/json"
     else:
         # Plain on purpose: no request object (session, user) exists yet to render a page with.

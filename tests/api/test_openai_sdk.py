@@ -3,20 +3,32 @@ in-process worker and the real engine (short, small clips)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import http.server
 import io
+import json
+import os
+import shutil
+import subprocess
+import threading
+import time
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import av
 import dramatiq
 import openai
 import pytest
+from django.utils import timezone
 from openai import OpenAI
 from PIL import Image
 
+from sora_site.api.models import WebhookEndpoint
 from sora_site.api.services import pat_create
 from tests.factories import UserFactory
+from videos.models import GenerationCharge
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.filterwarnings("ignore")]
 
@@ -50,7 +62,36 @@ def client(live_server: Any, person: Any) -> OpenAI:
     return _client(live_server, token)
 
 
-def test_create_and_poll_then_download_every_variant(client: OpenAI, worker: Any) -> None:
+@pytest.fixture
+def receiver(settings: Any) -> Iterator[tuple[list[tuple[dict[str, str], bytes]], str]]:
+    """A local endpoint that records the webhook deliveries it gets."""
+    settings.WEBHOOKS_ALLOW_PRIVATE_TARGETS = True
+    received: list[tuple[dict[str, str], bytes]] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append(({k.lower(): v for k, v in self.headers.items()}, body))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield received, f"http://127.0.0.1:{server.server_address[1]}/sora-hooks"
+    server.shutdown()
+    server.server_close()
+
+
+def test_create_and_poll_then_download_every_variant(
+    client: OpenAI, worker: Any, person: Any, receiver: Any
+) -> None:
+    received, url = receiver
+    hook = WebhookEndpoint.objects.create(
+        user=person, url=url, events=["video.completed", "video.failed"]
+    )
     video = client.videos.create_and_poll(
         prompt="a red ball bounces on a beach", seconds="4", size=SMALL, model="sora-2"
     )
@@ -82,6 +123,19 @@ def test_create_and_poll_then_download_every_variant(client: OpenAI, worker: Any
     assert sheet.format == "JPEG"
     assert sheet.size[0] > thumb.size[0] // 2 and sheet.size[1] > sheet.size[0]  # 4x4 tall tiles
 
+    # Sora's `video.completed` webhook, checked the way code written for Sora checks it.
+    deadline = time.monotonic() + 30
+    while not received and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert len(received) == 1
+    headers, body = received[0]
+    event = client.webhooks.unwrap(body, headers, secret=hook.secret)
+    assert (event.type, event.data.id, event.object) == ("video.completed", video.id, "event")
+    with pytest.raises(openai.InvalidWebhookSignatureError):
+        client.webhooks.unwrap(
+            body.replace(video.id.encode(), b"someone-else"), headers, secret=hook.secret
+        )
+
 
 def test_errors_are_the_sdks_exception_classes(
     live_server: Any, client: OpenAI, person: Any
@@ -91,6 +145,9 @@ def test_errors_are_the_sdks_exception_classes(
     assert bad.value.body["param"] == "model" and bad.value.body["type"] == "invalid_request_error"
     with pytest.raises(openai.BadRequestError):
         client.videos.create(prompt="a cat", seconds="7")  # type: ignore[arg-type]
+    with pytest.raises(openai.BadRequestError) as bad:  # empty is not "left out"
+        client.videos.create(prompt="a cat", size="")  # type: ignore[arg-type]
+    assert bad.value.body["param"] == "size"
     with pytest.raises(openai.BadRequestError) as bad:
         client.videos.create(prompt="a cat", input_reference=("ref.png", b"\x89PNG", "image/png"))
     assert bad.value.body["param"] == "input_reference"
@@ -147,9 +204,89 @@ def test_list_remix_edit_characters_delete(client: OpenAI, worker: Any, settings
         client.videos.retrieve(first.id)
 
 
-def test_quota_is_a_rate_limit_error_with_retry_after(client: OpenAI, settings: Any) -> None:
-    settings.GENERATION_DAILY_QUOTA = 0
+def test_quota_is_a_rate_limit_error_with_retry_after(
+    client: OpenAI, person: Any, settings: Any
+) -> None:
+    settings.GENERATION_DAILY_QUOTA = 1
+    GenerationCharge.objects.create(
+        user=person, kind="new", created_at=timezone.now() - dt.timedelta(hours=2)
+    )
     with pytest.raises(openai.RateLimitError) as limited:
         client.videos.create(prompt="a cat jumps", size=SMALL)
-    assert limited.value.response.headers["Retry-After"]
+    # The quota frees up when that charge is a day old: in 22 hours, not a generic minute.
+    assert 22 * 3600 - 120 <= int(limited.value.response.headers["Retry-After"]) <= 22 * 3600 + 1
     assert limited.value.body["type"] == "rate_limit_error"
+
+
+def test_an_oauth2_access_token_is_a_key_too(live_server: Any) -> None:
+    """A third-party app that got its token through the OAuth2 flow uses /v1/ with the SDK."""
+    from django.test import Client
+
+    from tests.api.test_oauth_flow import REDIRECT, _authorize, _consent, _pkce, _register_app
+
+    client_id, _ = _register_app()
+    person = UserFactory()
+    browser = Client()
+    browser.force_login(person)
+    verifier, challenge = _pkce()
+    code = _consent(browser, _authorize(browser, client_id, "videos:read", challenge))
+    tokens = Client().post(
+        "/oauth/token/",
+        {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": REDIRECT,
+            "client_id": client_id,
+            "code_verifier": verifier,
+        },
+    )
+    assert tokens.status_code == 200, tokens.content
+    app = _client(live_server, tokens.json()["access_token"])
+    assert list(app.videos.list()) == []
+    with pytest.raises(openai.PermissionDeniedError):  # the grant had no `generate`
+        app.videos.create(prompt="a cat jumps", size=SMALL)
+
+
+def _curl_examples() -> list[str]:
+    """The commands of the curl block in docs/API.md, continuation lines joined."""
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "API.md").read_text()
+    block = docs.split("<!-- curl-examples -->", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    joined = block.replace("\\\n", " ")
+    return [line.strip() for line in joined.splitlines() if line.strip() and line[0] != "#"]
+
+
+def test_the_curl_examples_in_the_docs_work(
+    live_server: Any, person: Any, worker: Any, tmp_path: Path
+) -> None:
+    curl = shutil.which("curl")
+    assert curl, "curl is needed to check the documented curl examples"
+    _, token = pat_create(user=person, name="curl", scopes=["videos:read", "generate"])
+    env = {"PATH": os.environ["PATH"], "FRAMECAST": live_server.url, "TOKEN": token}
+    create, status, download, poster, listing = _curl_examples()
+
+    def run(command: str) -> str:
+        done = subprocess.run(
+            ["bash", "-c", command],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, (command, done.stderr)
+        return done.stdout
+
+    made = json.loads(run(create))
+    assert (made["object"], made["status"], made["size"]) == ("video", "queued", SMALL)
+    env["VIDEO_ID"] = made["id"]
+    deadline = time.monotonic() + 120
+    while (now := json.loads(run(status)))["status"] != "completed":
+        assert now["status"] in ("queued", "in_progress") and time.monotonic() < deadline, now
+        time.sleep(0.5)
+    run(download)
+    with av.open(str(tmp_path / "video.mp4")) as container:
+        frame = next(container.decode(video=0))
+        assert (frame.width, frame.height) == (480, 854)
+    run(poster)
+    assert Image.open(tmp_path / "poster.jpg").format == "JPEG"
+    assert [v["id"] for v in json.loads(run(listing))["data"]] == [made["id"]]

@@ -283,6 +283,7 @@ def test_site_actions_emit_their_events(api_broker: object) -> None:
     maker, star = UserFactory(), UserFactory(handle="star")
     CameoFactory(owner=star, permission="everyone")
     every = ["generation.succeeded", "generation.failed", "video.published", "cameo.used"]
+    every += ["video.failed"]
     WebhookEndpoint.objects.create(user=maker, url="https://maker.example/", events=every)
     WebhookEndpoint.objects.create(user=star, url="https://star.example/", events=every)
 
@@ -296,5 +297,7 @@ def test_site_actions_emit_their_events(api_broker: object) -> None:
     sent = sorted(WebhookDelivery.objects.values_list("endpoint__user__handle", "event"))
     assert (maker.handle, "video.published") in sent
     assert (maker.handle, "generation.failed") in sent
+    failed = WebhookDelivery.objects.get(event="video.failed")
+    assert failed.endpoint.user == maker and failed.payload == {"id": job.video.public_id}
     assert ("star", "cameo.used") in sent
     assert all(handle == "star" for handle, event in sent if event == "cameo.used")

@@ -257,3 +257,6 @@ def test_the_character_api_declares_the_character_pages_limit(settings: Any) -> 
     _, token = pat_create(user=UserFactory(), name="t", scopes=["cameos:write"])
     response = _unread_post(TokenClient(token), "/v1/videos/characters", page_limit[0] + 1)
     assert response.status_code == 413
+    # In OpenAI's shape, which the SDK reads into its APIStatusError's message and code.
+    error = response.json()["error"]
+    assert error["code"] == "request_too_large" and "MB" in error["message"]

@@ -240,6 +240,7 @@ def job_complete(
         webhook_after_commit(
             "generation.succeeded", user=job.owner, payload=job_payload(job, video)
         )
+        webhook_after_commit("video.completed", user=job.owner, payload={"id": video.public_id})
     logger.info("video.generation.done", extra={"job": job.public_id, "timings": job.timings})
     return True
 
@@ -266,6 +267,7 @@ def _fail(job: GenerationJob, *, code: str, message: str, now: dt.datetime) -> N
         video_move(video, Video.Status.DRAFT_FAILED)
         video.save(update_fields=["status"])
     webhook_after_commit("generation.failed", user=job.owner, payload=job_payload(job, video))
+    webhook_after_commit("video.failed", user=job.owner, payload={"id": video.public_id})
 
 
 def job_fail(*, job_id: int, worker_id: str, code: str, message: str) -> bool:

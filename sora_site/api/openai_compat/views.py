@@ -92,13 +92,14 @@ def _data(request: Request) -> Any:
 
 
 def _field(request: Request, name: str) -> Any:
-    value = _data(request).get(name)
-    return value if value not in ("", None) else None
+    """The field as sent; None only when it was not sent. An empty value is not "absent": the
+    SDK leaves out what it does not set, so `size=""` is a bad size (400), not the default."""
+    return _data(request).get(name)
 
 
 def _text(request: Request, name: str) -> str:
     value = _field(request, name)
-    if value is None:
+    if value in (None, ""):
         raise BadParameter(f"{name} is required.", param=name, code="missing_required_parameter")
     if not isinstance(value, str):
         raise BadParameter(f"{name} must be a string.", param=name)
