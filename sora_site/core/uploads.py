@@ -89,7 +89,12 @@ def _json_refusal(path: str, detail: str, code: str) -> dict[str, object]:
     """The API's error shape: OpenAI's under /v1/ (what the openai SDK parses), ours elsewhere."""
     if path.startswith("/v1/"):
         return {
-            "error": {"message": detail, "type": "invalid_request_error", "param": None, "code": code}
+            "error": {
+                "message": detail,
+                "type": "invalid_request_error",
+                "param": None,
+                "code": code,
+            }
         }
     return {"detail": detail, "code": code}
 
