@@ -72,6 +72,27 @@ def _consent(browser: Client, page: Any) -> str:
     return params["code"][0]
 
 
+def access_token_for(person: Any, scope: str) -> str:
+    """An access token got the way a third-party app gets one: register, consent, exchange."""
+    client_id, _ = _register_app()
+    browser = Client()
+    browser.force_login(person)
+    verifier, challenge = _pkce()
+    code = _consent(browser, _authorize(browser, client_id, scope, challenge))
+    tokens = Client().post(
+        "/oauth/token/",
+        {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": REDIRECT,
+            "client_id": client_id,
+            "code_verifier": verifier,
+        },
+    )
+    assert tokens.status_code == 200, tokens.content
+    return str(tokens.json()["access_token"])
+
+
 def test_authorization_code_with_pkce_refresh_and_revoke() -> None:
     client_id, _ = _register_app()
     person = UserFactory()

@@ -220,28 +220,9 @@ def test_quota_is_a_rate_limit_error_with_retry_after(
 
 def test_an_oauth2_access_token_is_a_key_too(live_server: Any) -> None:
     """A third-party app that got its token through the OAuth2 flow uses /v1/ with the SDK."""
-    from django.test import Client
+    from tests.api.test_oauth_flow import access_token_for
 
-    from tests.api.test_oauth_flow import REDIRECT, _authorize, _consent, _pkce, _register_app
-
-    client_id, _ = _register_app()
-    person = UserFactory()
-    browser = Client()
-    browser.force_login(person)
-    verifier, challenge = _pkce()
-    code = _consent(browser, _authorize(browser, client_id, "videos:read", challenge))
-    tokens = Client().post(
-        "/oauth/token/",
-        {
-            "grant_type": "authorization_code",
-            "code": code,
-            "redirect_uri": REDIRECT,
-            "client_id": client_id,
-            "code_verifier": verifier,
-        },
-    )
-    assert tokens.status_code == 200, tokens.content
-    app = _client(live_server, tokens.json()["access_token"])
+    app = _client(live_server, access_token_for(UserFactory(), "videos:read"))
     assert list(app.videos.list()) == []
     with pytest.raises(openai.PermissionDeniedError):  # the grant had no `generate`
         app.videos.create(prompt="a cat jumps", size=SMALL)
