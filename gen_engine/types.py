@@ -60,6 +60,28 @@ class Subject:
     name: str = ""  # display name; speakers in dialogue refer to subjects by id
     voice: str = "en-us"  # eSpeak NG voice name
     cameo_id: str | None = None
+    # Parametric figure (gen_engine.catalogue.FIGURES, or quadruped/flyer/swimmer/biped/car/
+    # bike/boat) for catalogue kinds and plain shapes; "" for the hand-built kinds (person, dog).
+    form: str = ""
+
+
+@dataclass(frozen=True)
+class Fixture:
+    """Static scene geometry bodies collide with: stairs, a desk, a shelf, a hoop, a rug."""
+
+    name: str  # catalogue fixture name ("stairs", "desk")
+    shape: str  # stairs, table, counter, shelf, ramp, wall, rug, trampoline, hoop, goal, bench
+    material: str
+    color: tuple[int, int, int]
+    color_name: str
+
+
+@dataclass(frozen=True)
+class NotDrawn:
+    """A noun of the prompt the clip does not show as written, and why, in plain words."""
+
+    phrase: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -84,6 +106,8 @@ class ScenePlan:
     sound_cues: tuple[str, ...] = ()
     unrecognized: tuple[str, ...] = ()  # words/phrases the director could not place
     edit_prompt: str = ""  # set on a remix: the edit that produced this plan from its parent
+    fixtures: tuple[Fixture, ...] = ()
+    not_drawn: tuple[NotDrawn, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -107,6 +131,10 @@ class ScenePlan:
             sound_cues=tuple(data.get("sound_cues", ())),
             unrecognized=tuple(data.get("unrecognized", ())),
             edit_prompt=data.get("edit_prompt", ""),
+            fixtures=tuple(
+                Fixture(**{**f, "color": tuple(f["color"])}) for f in data.get("fixtures", ())
+            ),
+            not_drawn=tuple(NotDrawn(**n) for n in data.get("not_drawn", ())),
         )
 
 

@@ -20,7 +20,7 @@ from gen_engine.director.vocabulary import (
     lookup,
     term,
 )
-from gen_engine.types import DialogueLine, ScenePlan, Subject
+from gen_engine.types import DialogueLine, Fixture, NotDrawn, ScenePlan, Subject
 
 # eSpeak NG voices (language + variant) that sound clearly different from one another.
 FEMALE_VOICES = ("en-us+f3", "en-us+f4", "en+f2", "en-us+f1", "en+f5")
@@ -51,7 +51,7 @@ def _default_color(draft: Draft, seed: int, ordinal: int) -> ColorTerm:
         if noted is not None:
             return noted
     palette = draft.kind.palette
-    offset = random.Random(f"{seed}/{draft.kind.kind}").randrange(len(palette))
+    offset = random.Random(f"{seed}/{draft.label or draft.kind.kind}").randrange(len(palette))
     return color_term(palette[(offset + ordinal) % len(palette)])
 
 
@@ -85,6 +85,7 @@ def _new_subject(draft: Draft, sid: str, color: ColorTerm, name: str, voice: str
         name=name,
         voice=voice,
         cameo_id=draft.cameo.id if draft.cameo else None,
+        form=kind.form,
     )
 
 
@@ -169,7 +170,7 @@ def build_subjects(reading: Reading, seed: int) -> dict[int, Subject]:
         ordinal = ordinals.get(draft.kind.kind, 0)
         ordinals[draft.kind.kind] = ordinal + 1
         color = draft.color or _default_color(draft, seed, ordinal)
-        name = draft.cameo.display_name if draft.cameo else draft.kind.name
+        name = draft.cameo.display_name if draft.cameo else draft.label or draft.kind.name
         names[name] = names.get(name, 0) + 1
         if names[name] > 1 and draft.cameo is None:
             name = f"{name} {names[name]}"
@@ -177,6 +178,15 @@ def build_subjects(reading: Reading, seed: int) -> dict[int, Subject]:
         used_voices.add(voice)
         built[id(draft)] = _new_subject(draft, sid, color, name, voice)
     return built
+
+
+def build_fixtures(reading: Reading) -> tuple[Fixture, ...]:
+    built = []
+    for draft in reading.fixtures:
+        color = draft.color or color_term(draft.term.default_color)
+        material = draft.material.name if draft.material else draft.term.default_material
+        built.append(Fixture(draft.term.name, draft.term.shape, material, color.rgb, color.name))
+    return tuple(built)
 
 
 def scene_values(reading: Reading) -> dict[str, str]:
@@ -205,4 +215,6 @@ def plan_from_reading(
         dialogue=dialogue,
         sound_cues=tuple(reading.sounds),
         unrecognized=tuple(reading.unrecognized),
+        fixtures=build_fixtures(reading),
+        not_drawn=tuple(NotDrawn(phrase, reason) for phrase, reason in reading.not_drawn),
     )

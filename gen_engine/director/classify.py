@@ -11,6 +11,7 @@ from gen_engine.director.terms import (
     CAMERA,
     CATEGORIES,
     COLOR,
+    FIXTURE,
     KIND,
     MATERIAL,
     SETTING,
@@ -21,6 +22,8 @@ from gen_engine.director.terms import (
     Term,
 )
 from gen_engine.director.text import (
+    BODY_WORDS,
+    CLOTHING,
     DEFINITE,
     NUMBER_WORDS,
     STOPWORDS,
@@ -59,7 +62,8 @@ STYLE_CUES = frozenset(
 PREPOSITIONS = frozenset(
     {"with", "on", "in", "at", "near", "beside", "behind", "under", "over", "onto", "into",
      "holding", "carrying", "toward", "towards", "past", "across", "around", "chasing",
-     "chases", "chased", "against", "from"}
+     "chases", "chased", "against", "from", "off", "down", "up", "out", "inside", "through",
+     "along"}
 )  # fmt: skip
 _WAVE_NOUN_BEFORE = frozenset({"the", "ocean", "sea", "big", "crashing", "of", "huge", "giant"})
 
@@ -86,15 +90,64 @@ def _number(token: str) -> int | None:
     return NUMBER_WORDS.get(token)
 
 
+# Words after which a noun follows: "a pan", "the steps", "two sleds", "her guitar".
+_DETERMINERS = DEFINITE | {"a", "an", "another", "some", "every", "each", "no"}
+# A place needs a preposition: "on the pitch" is a setting, "pitches the ball" is not.
+_PLACE_PREPOSITIONS = frozenset(
+    {"in", "on", "at", "across", "through", "over", "into", "to", "near", "by", "around",
+     "along", "inside", "onto", "toward", "towards", "from", "under", "beside", "outside"}
+)  # fmt: skip
+_MODIFIERS = frozenset({COLOR, MATERIAL, SIZE})
+_NOUNS = frozenset({KIND, FIXTURE})
+
+
+def _before(tokens: list[str], at: int, skip: frozenset[str]) -> str:
+    before = at - 1
+    while before >= 0 and tokens[before] in skip:
+        before -= 1
+    return tokens[before] if before >= 0 else ""
+
+
+def _noun_follows(tokens: list[str], after: int) -> bool:
+    """True when the words after `after` start a subject or fixture ("a rock wall")."""
+    for size in range(MAX_PHRASE_WORDS, 0, -1):
+        words = tokens[after : after + size]
+        clean = len(words) == size and not any(_is_placeholder(w) or is_break(w) for w in words)
+        if clean and any(t.category in _NOUNS for t in lookup(words)):
+            return True
+    return False
+
+
 def _choose(found: tuple[Term, ...], words: list[str], tokens: list[str], at: int) -> Term:
-    """Pick among terms one phrase names; only "wave(s)" needs its neighbours."""
+    """Pick among the terms one phrase names by its neighbours: "a rock" but "rock wall", "a
+    pan" but "the camera pans", "on the moon" but "under the moon", the noun "waves" but the
+    verb "waves"."""
     categories = {t.category for t in found}
+    if len(categories) == 1:
+        return found[0]
+
+    def first(wanted: frozenset[str] | set[str]) -> Term:
+        return next(t for t in found if t.category in wanted)
+
     if {ACTION, SOUND} <= categories and words[-1].startswith("wave"):
         before = tokens[at - 1] if at > 0 else ""
         after = tokens[at + len(words)] if at + len(words) < len(tokens) else ""
         is_noun = before in _WAVE_NOUN_BEFORE or after.startswith("crash")
-        wanted = SOUND if is_noun else ACTION
-        return next(t for t in found if t.category == wanted)
+        return first({SOUND} if is_noun else {ACTION})
+    nouns = categories & _NOUNS
+    if nouns and categories & _MODIFIERS:
+        return first(_MODIFIERS if _noun_follows(tokens, at + len(words)) else nouns)
+    if SETTING in categories:
+        preposition = _before(tokens, at, _DETERMINERS)
+        # "at the moon" is where a dog howls, not where it stands
+        place = preposition == "on" if words == ["moon"] else preposition in _PLACE_PREPOSITIONS
+        return first({SETTING} if place else categories - {SETTING})
+    if nouns:
+        previous = tokens[at - 1] if at > 0 else ""
+        after_determiner = previous in _DETERMINERS or _number(previous) is not None
+        if after_determiner or SOUND in categories:
+            return first(nouns)  # the guitar is drawn; its music comes along (PHRASE_IMPLIES)
+        return first(categories - nouns)
     return found[0]
 
 
@@ -105,7 +158,11 @@ def _match_at(tokens: list[str], at: int) -> tuple[tuple[Term, ...], int]:
         if len(words) < size or any(_is_placeholder(w) or is_break(w) for w in words):
             continue
         if size == 1 and words[0] in STOPWORDS:
-            return (), 0
+            # "a can", "the fly": after an article a stopword may be a noun
+            if at == 0 or tokens[at - 1] not in ("a", "an", "the"):
+                return (), 0
+            nouns = tuple(t for t in lookup(words) if t.category in _NOUNS)
+            return (nouns, 1) if nouns else ((), 0)
         found = lookup(words)
         if size == 1 and words[0].endswith(("ing", "ed")):
             # "boxing", "parked": a verb form that only stems to a noun is not that noun.
@@ -147,6 +204,11 @@ def classify_exact(tokens: list[str]) -> list[Item]:
                 words = tokens[at : at + size]
                 chosen = _choose(found, words, tokens, at)
                 is_kind = chosen.category == KIND
+                cue_next = at + size < len(tokens) and tokens[at + size] in CAMERA_CUES
+                if is_kind and size == 1 and cue_next:  # "drone shot": how it is filmed
+                    items.append(Item("consumed", at, phrase=token))
+                    at += 1
+                    continue
                 items.append(
                     Item(
                         "term",
@@ -166,6 +228,8 @@ def classify_exact(tokens: list[str]) -> list[Item]:
                 definite = False
             if token in ("and", "&"):
                 items.append(Item("and", at))
+            elif token in CLOTHING or token in BODY_WORDS:
+                items.append(Item("attribute", at, phrase=token, value=int(token in CLOTHING)))
             elif token in PREPOSITIONS:
                 items.append(Item("prep", at, phrase=token))
             elif token in CAMERA_CUES and _object_of_preposition(tokens, at):
@@ -338,8 +402,58 @@ def _prefetch(items: list[Item], tokens: list[str]) -> None:
     embedding.prefetch(phrases[: MAX_EMBEDDED * 2])
 
 
+def _is_noun_term(item: Item) -> bool:
+    return item.term is not None and item.term.category in _NOUNS
+
+
+def _nounlike(word: str) -> bool:
+    return _embeddable(word) and not word.endswith(("ing", "ed"))
+
+
+def mark_unknown_nouns(items: list[Item], tokens: list[str]) -> list[Item]:
+    """An unknown word that heads a noun phrase ("a shiny unicycle", "kicks cans") is a thing
+    the prompt wants drawn: it becomes a "noun" item, drawn as a plain labelled shape. Words
+    before it in the phrase are its adjectives and stay unrecognized."""
+    at_token = {item.token: index for index, item in enumerate(items)}
+    marked = list(items)
+    for index, item in enumerate(items):
+        if item.kind != "unknown" or not _nounlike(item.phrase):
+            continue
+        following = at_token.get(item.token + 1)
+        if following is not None and (
+            items[following].kind in ("unknown", "noun") or _is_noun_term(items[following])
+        ):
+            continue  # not the head: "shiny" in "a shiny unicycle"
+        before = item.token - 1
+        while before >= 0:
+            previous = at_token.get(before)
+            describes = previous is not None and (
+                items[previous].kind == "unknown"
+                or (items[previous].term is not None
+                    and items[previous].term.category in _MODIFIERS)  # type: ignore[union-attr]
+            )  # fmt: skip
+            if not describes:
+                break
+            before -= 1
+        opener = tokens[before] if before >= 0 else ""
+        verb = at_token.get(before)
+        after_verb = (
+            verb is not None
+            and items[verb].term is not None
+            and (
+                items[verb].term.category == ACTION  # type: ignore[union-attr]
+            )
+        )
+        if opener in _DETERMINERS or opener in PREPOSITIONS or _number(opener) or after_verb:
+            marked[index] = replace(
+                item, kind="noun", plural=is_plural(item.phrase), definite=opener in DEFINITE
+            )
+    return marked
+
+
 def classify(tokens: list[str]) -> list[Item]:
     items = classify_exact(tokens)
     _prefetch(items, tokens)
     items = resolve_cued_clauses(items, tokens)
-    return merge_compound_nouns(resolve_unknown(items, tokens))
+    items = merge_compound_nouns(resolve_unknown(items, tokens))
+    return mark_unknown_nouns(items, tokens)

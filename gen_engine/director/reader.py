@@ -18,6 +18,7 @@ from gen_engine.director.terms import (
     ACTION,
     CAMERA,
     COLOR,
+    FIXTURE,
     KIND,
     MATERIAL,
     SETTING,
@@ -27,15 +28,27 @@ from gen_engine.director.terms import (
     TIME,
     WEATHER,
     ColorTerm,
+    FixtureTerm,
     KindTerm,
     SizeTerm,
     Term,
 )
-from gen_engine.director.vocabulary import implied_by, kind_term
+from gen_engine.director.vocab_kinds import PLAIN_SHAPE
+from gen_engine.director.vocabulary import implied_by, kind_term, term
 from gen_engine.types import CameoRef, Subject
 
 MAX_SUBJECTS = 8
+MAX_FIXTURES = 3
 MAX_UNRECOGNIZED = 24
+MAX_NOT_DRAWN = 24
+# Verbs whose object moves ("a girl throws a frisbee"): the object's own action, and the
+# doer's when it changes ("a cook flips a pancake": the cook tosses, the pancake flips over).
+OBJECT_ACTIONS = {"throw": ("throw", "throw"), "kick": ("kick", "kick"), "flip": ("throw", "throw"),
+                  "roll": ("throw", "roll"), "slide": ("throw", "slide"), "spin": ("idle", "spin"),
+                  "bounce": ("throw", "bounce")}  # fmt: skip
+NO_FIGURE = "shown as a plain shape - no figure for it yet"
+TOO_MANY_SUBJECTS = f"left out - a clip holds {MAX_SUBJECTS} subjects at most"
+TOO_MANY_FIXTURES = f"left out - a scene holds {MAX_FIXTURES} pieces of scenery at most"
 SCENE_CATEGORIES = (SETTING, TIME, WEATHER, STYLE, CAMERA)
 # Counting words that mean people when no noun follows ("a couple dancing").
 PEOPLE_WORDS = frozenset({"couple", "pair", "trio", "twins", "group", "family", "team"})
@@ -56,12 +69,22 @@ class Draft:
     removed: bool = False
     fixed_id: str | None = None  # remix: the id a kept or swapped subject keeps
     inherited_action: str | None = None  # remix swap: the replaced subject's action
+    label: str = ""  # a plain shape: the prompt's noun, shown as the subject's name
 
     @property
     def is_character(self) -> bool:
         if self.base is not None and self.kind.name == self.base.kind and self.cameo is None:
             return self.base.category == "character"
         return self.kind.subject_category == "character"
+
+
+@dataclass(eq=False)
+class FixtureDraft:
+    """A piece of scenery being assembled; colour and material from its own adjectives."""
+
+    term: FixtureTerm
+    color: ColorTerm | None = None
+    material: Term | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +106,13 @@ class Reading:
     removed_sounds: list[str] = field(default_factory=list)  # remix: cues the edit removed
     guessed: set[str] = field(default_factory=set)  # scene categories set by a guess so far
     orphan_action: Term | None = None  # an action no subject took ("dancing in the rain")
+    fixtures: list[FixtureDraft] = field(default_factory=list)
+    not_drawn: list[tuple[str, str]] = field(default_factory=list)  # (phrase, reason)
+
+    def note_not_drawn(self, phrase: str, reason: str) -> None:
+        entry = (phrase[:40], reason)
+        if entry not in self.not_drawn and len(self.not_drawn) < MAX_NOT_DRAWN:
+            self.not_drawn.append(entry)
 
     def note_unrecognized(self, phrase: str) -> None:
         phrase = phrase[:40]
@@ -114,11 +144,42 @@ class Reader:
         self.last_group: list[Draft] = []
 
     # -- subjects -------------------------------------------------------------------------
-    def _create(self, kind: KindTerm, count: int, cameo: CameoRef | None = None) -> list[Draft]:
+    def _create(
+        self, kind: KindTerm, count: int, cameo: CameoRef | None = None, label: str = ""
+    ) -> list[Draft]:
         room = MAX_SUBJECTS - len(self.reading.active())
-        created = [Draft(kind=kind, cameo=cameo) for _ in range(max(0, min(count, room)))]
+        made = max(0, min(count, room))
+        created = [Draft(kind=kind, cameo=cameo, label=label) for _ in range(made)]
+        if made < count:
+            self.reading.note_not_drawn(label or kind.name, TOO_MANY_SUBJECTS)
         self.reading.drafts.extend(created)
         return created
+
+    def plain_shape(self, item: Item, count: int | None) -> list[Draft]:
+        """A noun with no figure: a labelled plain shape, and a note saying so."""
+        noun = item.phrase
+        self.reading.note_not_drawn(noun, NO_FIGURE)
+        if item.definite or self.refer_to_existing:
+            existing = [d for d in self.reading.active() if d.label == noun]
+            if existing:
+                return existing[-1:]
+        return self._create(PLAIN_SHAPE, count or (2 if item.plural else 1), label=noun)
+
+    def fixture(self, item: Item, modifiers: dict[str, Term]) -> None:
+        assert isinstance(item.term, FixtureTerm)
+        color = modifiers.get(COLOR)
+        material = modifiers.get(MATERIAL)
+        for existing in self.reading.fixtures:
+            if existing.term.name == item.term.name:  # "the stairs" again: the same stairs
+                existing.color = existing.color or (color if isinstance(color, ColorTerm) else None)
+                existing.material = existing.material or material
+                return
+        if len(self.reading.fixtures) >= MAX_FIXTURES:
+            self.reading.note_not_drawn(item.phrase, TOO_MANY_FIXTURES)
+            return
+        self.reading.fixtures.append(
+            FixtureDraft(item.term, color if isinstance(color, ColorTerm) else None, material)
+        )
 
     def subject(self, item: Item, count: int | None) -> list[Draft]:
         assert isinstance(item.term, KindTerm)
@@ -195,9 +256,14 @@ class Reader:
         named: list[Draft] = []  # subjects in this clause, in order
         talkers: list[tuple[int, Draft]] = []
         quotes: list[tuple[int, int]] = []  # (subjects named before it, quote index)
+        scene_led = False  # "rain falls", "the wind blows": the verb belongs to the weather
+        object_action: tuple[list[Draft], Term] | None = None  # doers and a verb with an object
 
         def attach(drafts: list[Draft]) -> None:
-            nonlocal group, group_acted, after_preposition, pending_action, count
+            nonlocal group, group_acted, after_preposition, pending_action, count, object_action
+            if object_action is not None and not after_preposition:
+                self._give_object_action(object_action, drafts)
+            object_action = None
             self._modify(drafts, modifiers)
             modifiers.clear()
             count = None
@@ -231,10 +297,19 @@ class Reader:
                 quotes.append((len(named), item.value))
             elif item.kind == "unknown":
                 self.reading.note_unrecognized(item.phrase)
+            elif item.kind == "noun":
+                attach(self.plain_shape(item, count))
+            elif item.kind == "attribute":  # "a girl in a red dress": the girl's colour
+                if named and item.value:
+                    self._modify(named[-1:], modifiers)
+                modifiers.clear()
             elif found is None:
                 continue
             elif found.category == KIND:
                 attach(self.subject(item, count))
+            elif found.category == FIXTURE:
+                self.fixture(item, modifiers)
+                modifiers.clear()
             elif found.category in (COLOR, SIZE, MATERIAL):
                 modifiers.setdefault(found.category, found)
             elif found.category == ACTION:
@@ -247,13 +322,16 @@ class Reader:
                     if found.name == "talk":
                         talkers.extend((named.index(d), d) for d in targets)
                     group, group_acted = targets, True
+                    if found.name in OBJECT_ACTIONS and any(d.is_character for d in targets):
+                        object_action = (list(targets), found)
                 elif group_acted and found.name == "talk":
                     talkers.extend((named.index(d), d) for d in group)
-                elif not group:
+                elif not group and not scene_led:
                     pending_action = found
             else:
                 modifiers.clear()  # "a green forest": the colour was the forest's
                 self._scene(found, item.guessed)
+                scene_led = found.category in (WEATHER, SOUND) and not group
             if found is not None:
                 for extra in implied_by(item.phrase, found):
                     self._scene(extra, guessed=True)  # a hint: an explicit place still wins
@@ -290,6 +368,19 @@ class Reader:
             return characters_after[0]
         previous = [d for d in self.last_group if d.is_character and not d.removed]
         return previous[0] if previous else None
+
+    @staticmethod
+    def _give_object_action(doing: tuple[list[Draft], Term], drafts: Sequence[Draft]) -> None:
+        doers, verb = doing
+        objects = [d for d in drafts if not d.is_character and d.action is None]
+        if not objects:
+            return
+        doer_action, object_action = OBJECT_ACTIONS[verb.name]
+        for draft in objects:
+            draft.action = term(ACTION, object_action)
+        for doer in doers:
+            if doer.action is verb and doer_action != verb.name:
+                doer.action = term(ACTION, doer_action)
 
     @staticmethod
     def _modify(

@@ -17,21 +17,23 @@ from dataclasses import replace
 from gen_engine.director.build import DEFAULTS, plan_from_reading
 from gen_engine.director.classify import classify
 from gen_engine.director.parse import lift_mentions, read_text
-from gen_engine.director.reader import Draft, Reading, _matches
+from gen_engine.director.reader import Draft, FixtureDraft, Reading, _matches
 from gen_engine.director.terms import (
     CAMERA,
     COLOR,
+    FIXTURE,
     KIND,
     SETTING,
     SOUND,
     STYLE,
     TIME,
     WEATHER,
+    FixtureTerm,
     KindTerm,
 )
 from gen_engine.director.text import lift_quotes, strip_markup_and_controls, tokenize
 from gen_engine.director.vocabulary import TERMS_BY_CATEGORY
-from gen_engine.types import CameoRef, GenerationError, ScenePlan, Subject
+from gen_engine.types import CameoRef, Fixture, GenerationError, ScenePlan, Subject
 
 _EDIT_VERBS = (
     r"swap|replace|switch|substitute|exchange|change|turn|remove|delete|drop|erase|get rid of|"
@@ -80,6 +82,18 @@ def _kind_for(subject: Subject) -> KindTerm:
         subject_category=subject.category, default_size=subject.size,
         default_material=subject.material, default_action=subject.action, palette=("gray",),
     )  # fmt: skip
+
+
+def _fixture_draft(fixture: Fixture) -> FixtureDraft:
+    """A parent's fixture, kept as it was (colour and material included)."""
+    kept = FixtureTerm(
+        category=FIXTURE,
+        name=fixture.name,
+        shape=fixture.shape,
+        default_material=fixture.material,
+        default_color=fixture.color_name,
+    )
+    return FixtureDraft(kept)
 
 
 def _parent_cameos(parent: ScenePlan, cameos: Sequence[CameoRef]) -> list[CameoRef]:
@@ -178,6 +192,8 @@ def apply_edit(
         reading.drafts.append(
             Draft(kind=_kind_for(subject), base=subject, fixed_id=subject.id, cameo=cameo)
         )
+    reading.fixtures = [_fixture_draft(f) for f in parent.fixtures]
+    reading.not_drawn = [(n.phrase, n.reason) for n in parent.not_drawn]
     by_subject = {d.fixed_id: d for d in reading.drafts}
     reading.dialogue = [(by_subject.get(line.speaker), line.text) for line in parent.dialogue]
     steps = _steps(edit)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 # Vocabulary categories, in the order the documentation lists them.
 KIND = "kind"
+FIXTURE = "fixture"
 ACTION = "action"
 COLOR = "color"
 SIZE = "size"
@@ -25,6 +26,7 @@ SOUND = "sound"
 
 CATEGORIES: tuple[str, ...] = (
     KIND,
+    FIXTURE,
     ACTION,
     COLOR,
     SIZE,
@@ -65,6 +67,16 @@ class KindTerm(Term):
     default_action: str
     palette: tuple[str, ...]  # colour names the seed picks from when the prompt names none
     gender: str = ""  # "f", "m" or "" - picks the eSpeak voice family
+    form: str = ""  # the catalogue figure (Subject.form); "" for the hand-built kinds
+
+
+@dataclass(frozen=True, kw_only=True)
+class FixtureTerm(Term):
+    """Scene geometry ("stone stairs", "a desk"): `shape` is what the physics builds."""
+
+    shape: str
+    default_material: str
+    default_color: str
 
 
 @dataclass(frozen=True, kw_only=True)

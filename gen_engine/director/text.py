@@ -36,7 +36,18 @@ _STOPWORD_TEXT = """
     while then as when meanwhile until after before something someone's thing things
     it's there's here's what's one's itself himself herself themselves whole around about
     looking look looks seen see sees watch watches watching front side top bottom
-    middle edge end"""
+    middle edge end line air sky distance background foreground moment way hello goodbye
+    ground floor horizon sunlight light shadow shadows world life time finish start"""
+# Clothes: their colour is the wearer's ("a man in a red jacket"). Body words only describe.
+CLOTHING = frozenset(
+    {"shirt", "shirts", "tshirt", "dress", "gown", "jacket", "coat", "hoodie", "sweater",
+     "jumper", "skirt", "pants", "jeans", "trousers", "shorts", "uniform", "suit", "costume",
+     "outfit", "raincoat", "cape", "cloak", "tuxedo", "robe", "apron", "overalls", "vest"}
+)  # fmt: skip
+BODY_WORDS = frozenset(
+    {"hair", "eyes", "eye", "beard", "moustache", "mustache", "face", "hands", "hand", "arms",
+     "arm", "legs", "leg", "smile", "fur", "whiskers", "tail", "ears", "ear", "nose", "skin"}
+)  # fmt: skip
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 SUBJECT_PRONOUNS = frozenset({"he", "she", "it", "they", "both"})
 DEFINITE = frozenset({"the", "this", "that", "these", "those", "its", "his", "her", "their",

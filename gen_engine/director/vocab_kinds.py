@@ -6,7 +6,8 @@ more: default size, material, action, a palette the seed picks colours from, and
 
 from __future__ import annotations
 
-from gen_engine.director.terms import KIND, KindTerm
+from gen_engine.catalogue import FIXTURES, THINGS
+from gen_engine.director.terms import FIXTURE, KIND, FixtureTerm, KindTerm
 
 _CLOTHES = ("blue", "red", "green", "yellow", "purple", "orange", "teal", "pink")
 
@@ -232,9 +233,7 @@ KINDS: tuple[KindTerm, ...] = (
             "husky",
             "dachshund",
             "golden retriever",
-            "wolf",
             "wolves",
-            "fox",
             "coyote",
         ),
         "a dog, a pet canine animal that barks",
@@ -247,7 +246,7 @@ KINDS: tuple[KindTerm, ...] = (
         "flesh",
         "idle",
         ("orange", "gray", "black", "white"),
-        ("kitten", "tabby", "tomcat", "feline", "lion", "tiger", "leopard", "cheetah", "panther"),
+        ("kitten", "tabby", "tomcat", "feline"),
         "a cat, a small pet feline animal that meows",
     ),
     _kind(
@@ -294,7 +293,7 @@ KINDS: tuple[KindTerm, ...] = (
         "flesh",
         "swim",
         ("orange", "yellow", "blue"),
-        ("goldfish", "shark", "dolphin", "whale", "salmon", "tuna"),
+        ("goldfish", "salmon", "tuna", "trout", "carp"),
         "a fish swimming in water",
     ),
     _kind(
@@ -306,16 +305,9 @@ KINDS: tuple[KindTerm, ...] = (
         "bounce",
         ("red", "blue", "yellow", "green", "orange", "purple"),
         (
-            "football",
-            "soccer ball",
-            "basketball",
-            "beach ball",
-            "tennis ball",
-            "volleyball",
-            "bowling ball",
-            "baseball",
-            "marble",
             "orb",
+            "rubber ball",
+            "bouncy ball",
         ),
         "a round ball or sphere that bounces and rolls",
     ),
@@ -327,7 +319,7 @@ KINDS: tuple[KindTerm, ...] = (
         "wood",
         "idle",
         ("brown", "tan"),
-        ("crate", "cube", "carton", "package", "parcel", "block", "gift"),
+        ("cube", "carton", "package", "parcel", "block", "gift", "cardboard box"),
         "a box, a cube-shaped container or crate",
     ),
     _kind(
@@ -364,13 +356,11 @@ KINDS: tuple[KindTerm, ...] = (
             "automobile",
             "taxi",
             "cab",
-            "truck",
             "jeep",
             "van",
             "sports car",
             "race car",
             "police car",
-            "bus",
             "convertible",
             "suv",
         ),
@@ -398,4 +388,48 @@ KINDS: tuple[KindTerm, ...] = (
         ("sailboat", "ship", "canoe", "kayak", "yacht", "raft", "rowboat", "speedboat"),
         "a boat floating on water",
     ),
+)
+
+
+def _catalogue_kind(row: object) -> KindTerm:
+    from gen_engine.catalogue import Thing
+
+    assert isinstance(row, Thing)
+    return KindTerm(
+        category=KIND,
+        name=row.name,
+        kind=row.name,
+        subject_category=row.category,
+        default_size=row.size,
+        default_material=row.material,
+        default_action=row.action,
+        palette=row.palette,
+        synonyms=row.synonyms,
+        description=f"a {row.name}" + (f", {', '.join(row.synonyms[:3])}" if row.synonyms else ""),
+        form=row.figure,
+    )
+
+
+# Every catalogue prop and creature is a kind too; the hand-built kinds above come first, so
+# where a word is in both (none should be: a test checks) the hand-built one wins.
+KINDS = KINDS + tuple(_catalogue_kind(row) for row in THINGS)
+# A noun the vocabulary does not know, drawn as a plain labelled shape (Subject.name is the noun).
+PLAIN_SHAPE = KindTerm(
+    category=KIND, name="thing", kind="thing", subject_category="object", default_size=0.45,
+    default_material="plastic", default_action="idle",
+    palette=("red", "blue", "yellow", "green", "orange", "purple"),
+    description="an object with no figure of its own", form="box",
+)  # fmt: skip
+
+FIXTURE_TERMS: tuple[FixtureTerm, ...] = tuple(
+    FixtureTerm(
+        category=FIXTURE,
+        name=row.name,
+        synonyms=row.synonyms,
+        description=f"{row.name}, part of the scene things land on or bounce off",
+        shape=row.shape,
+        default_material=row.material,
+        default_color=row.colour,
+    )
+    for row in FIXTURES
 )

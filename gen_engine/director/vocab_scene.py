@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gen_engine.catalogue import PLACES
 from gen_engine.director.terms import CAMERA, KIND, SETTING, SOUND, STYLE, TIME, WEATHER, Term
 
 
@@ -13,40 +14,10 @@ def _terms(category: str, rows: tuple[tuple[str, tuple[str, ...], str], ...]) ->
 
 
 # fmt: off
-SETTINGS: tuple[Term, ...] = _terms(SETTING, (
-    ("beach", ("seashore", "shore", "sand", "sandy beach", "coast", "ocean", "sea", "boardwalk",
-               "bay", "lagoon", "tropical island", "island", "pier", "lake", "lakeside", "river",
-               "riverbank", "pond", "waterfront"),
-     "a sandy beach by the sea with waves"),
-    ("city street", ("city", "street", "road", "downtown", "sidewalk", "alley", "avenue", "town",
-                     "crosswalk", "urban", "rooftop", "highway", "parking lot", "village",
-                     "new york", "manhattan", "tokyo", "paris", "london"),
-     "a busy city street with buildings and traffic"),
-    ("forest", ("woods", "jungle", "rainforest", "grove", "trees", "treeline", "woodland edge"),
-     "a forest full of tall trees"),
-    ("kitchen", ("restaurant", "bakery", "diner", "cafe", "countertop"),
-     "a kitchen indoors where food is cooked"),
-    ("studio", ("stage", "white background", "plain background", "backdrop", "photo studio",
-                "soundstage", "theater", "theatre"),
-     "a plain indoor studio with a simple backdrop"),
-    ("space", ("outer space", "galaxy", "on the moon", "moon landing", "mars", "planet",
-               "spaceship", "space station", "cosmos", "asteroid", "nebula", "zero gravity"),
-     "outer space among stars and planets"),
-    ("snow", ("snowy", "mountain", "mountains", "ski slope", "glacier", "tundra", "arctic",
-              "north pole", "winter", "snowy mountain", "alps", "igloo", "ice"),
-     "a snowy mountain landscape in winter"),
-    ("desert", ("dunes", "sand dunes", "sahara", "canyon", "wasteland", "badlands", "oasis"),
-     "a hot dry desert with sand dunes"),
-    ("park", ("garden", "meadow", "field", "lawn", "playground", "backyard", "grass", "yard",
-              "farm", "countryside", "hill", "hills", "orchard"),
-     "a green park with grass and trees"),
-    ("underwater", ("under the sea", "under water", "seabed", "ocean floor", "reef",
-                    "coral reef", "aquarium", "deep sea", "sea floor"),
-     "underwater below the surface of the sea"),
-    ("living room", ("bedroom", "house", "home", "apartment", "couch", "sofa", "indoors",
-                     "lounge room", "office", "classroom"),
-     "a cosy living room inside a home"),
-))
+SETTINGS: tuple[Term, ...] = tuple(
+    Term(category=SETTING, name=p.name, synonyms=p.synonyms, description=p.description)
+    for p in PLACES
+)
 
 TIMES: tuple[Term, ...] = _terms(TIME, (
     ("day", ("daytime", "morning", "noon", "afternoon", "midday", "daylight", "broad daylight"),
@@ -188,4 +159,18 @@ PHRASE_IMPLIES: dict[str, tuple[tuple[str, str], ...]] = {
     "cycling": ((KIND, "bike"),),
     "biking": ((KIND, "bike"),),
     "pedal": ((KIND, "bike"),),
+    "kitchen counter": ((SETTING, "kitchen"),),
+    "sofa": ((SETTING, "living room"),),
+    "couch": ((SETTING, "living room"),),
+    "bed": ((SETTING, "bedroom"),),
+    "kitchen island": ((SETTING, "kitchen"),),
+    "park bench": ((SETTING, "park"),),
+    "basketball hoop": ((SETTING, "basketball court"),),
+    "soccer goal": ((SETTING, "soccer field"),),
+    "guitar": ((SOUND, "music"),),
+    "violin": ((SOUND, "music"),),
+    "drum": ((SOUND, "music"),),
+    "drums": ((SOUND, "music"),),
+    "ambulance": ((SOUND, "sirens"),),
+    "fire engine": ((SOUND, "sirens"),),
 }

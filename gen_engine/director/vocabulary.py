@@ -16,6 +16,7 @@ from gen_engine.director.terms import (
     CAMERA,
     CATEGORIES,
     COLOR,
+    FIXTURE,
     KIND,
     MATERIAL,
     SETTING,
@@ -30,7 +31,7 @@ from gen_engine.director.terms import (
     Term,
 )
 from gen_engine.director.text import normalize_phrase, stem
-from gen_engine.director.vocab_kinds import KINDS
+from gen_engine.director.vocab_kinds import FIXTURE_TERMS, KINDS
 from gen_engine.director.vocab_scene import (
     CAMERAS,
     PHRASE_IMPLIES,
@@ -44,6 +45,7 @@ from gen_engine.director.vocab_things import ACTIONS, COLORS, MATERIALS, SIZES
 
 TERMS_BY_CATEGORY: dict[str, tuple[Term, ...]] = {
     KIND: KINDS,
+    FIXTURE: FIXTURE_TERMS,
     ACTION: ACTIONS,
     COLOR: COLORS,
     SIZE: SIZES,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from gen_engine.catalogue import thing
 from gen_engine.physics import skeleton as sk
 from gen_engine.physics.motion import MotionEvent, ballistic_cycle
 from gen_engine.physics.skeleton import FloatArray, fold
@@ -14,6 +15,11 @@ from gen_engine.physics.skeleton import FloatArray, fold
 FLYER_KINDS = frozenset({"bird", "fish", "duck", "eagle", "owl", "parrot", "butterfly", "shark"})
 SWIMMERS = frozenset({"fish", "shark"})
 GROUNDED = frozenset({"idle", "walk", "sit", "jump", "stand", "talk", "sing"})
+
+
+def is_flyer(kind: str, form: str = "") -> bool:
+    """Birds and fish of the hand-built kinds, and the catalogue's flyers and swimmers."""
+    return kind.strip().lower() in FLYER_KINDS or form in ("flyer", "swimmer")
 
 
 @dataclass
@@ -35,7 +41,8 @@ class Flyer:
         s = self.height
         n = len(t)
         facing0 = 1.0 if self.target_x >= self.x0 else -1.0
-        swims = self.kind in SWIMMERS
+        row = thing(self.kind)
+        swims = self.kind in SWIMMERS or (row is not None and row.figure == "swimmer")
         grounded = not swims and self.action in GROUNDED
         if grounded:
             x = np.full(n, self.x0)

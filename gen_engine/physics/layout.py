@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gen_engine.catalogue import FIGURES
 from gen_engine.physics.materials import FLAT_OBJECTS, ROUND_OBJECTS
 from gen_engine.types import GenerationSpec, ScenePlan, Subject
 
@@ -61,6 +62,10 @@ def object_shape(subject: Subject) -> ObjectShape:
     size = max(subject.size, 0.05)
     if subject.category == "vehicle":
         return ObjectShape("vehicle", size, 0.42 * size)
+    if subject.form in FIGURES:  # catalogue props and plain shapes: the figure's proportions
+        across, tall = FIGURES[subject.form]
+        round_ = subject.form in ("sphere", "ring")
+        return ObjectShape("circle" if round_ else "box", across * size, tall * size)
     if kind in ROUND_OBJECTS or kind.endswith("ball"):
         return ObjectShape("circle", size, size)
     if kind in FLAT_OBJECTS:

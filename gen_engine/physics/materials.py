@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gen_engine.catalogue import PLACES, place, thing
+
 
 @dataclass(frozen=True)
 class Material:
@@ -30,6 +32,10 @@ MATERIALS: dict[str, Material] = {
     "fabric": Material(0.05, 0.9, 300.0),
     "foam": Material(0.25, 0.8, 50.0),
     "flesh": Material(0.1, 0.9, 1000.0),
+    "ceramic": Material(0.3, 0.5, 2300.0),
+    "wax": Material(0.2, 0.6, 900.0),
+    "paper": Material(0.1, 0.6, 700.0),
+    "cloth": Material(0.05, 0.9, 300.0),
     # ground surfaces
     "concrete": Material(0.95, 0.9, 2400.0),
     "asphalt": Material(0.9, 0.9, 2400.0),
@@ -40,35 +46,12 @@ MATERIALS: dict[str, Material] = {
     "water": Material(0.05, 0.2, 1000.0),
     "dirt": Material(0.55, 0.8, 1500.0),
     "floor": Material(0.9, 0.7, 700.0),
+    "mud": Material(0.05, 0.95, 1700.0),
 }
 DEFAULT_MATERIAL = "rubber"
 
 # What the ground is made of in each setting: drives bounces, friction and footstep sounds.
-SETTING_GROUND: dict[str, str] = {
-    "beach": "sand",
-    "desert": "sand",
-    "city street": "asphalt",
-    "city": "asphalt",
-    "street": "asphalt",
-    "forest": "dirt",
-    "park": "grass",
-    "field": "grass",
-    "garden": "grass",
-    "mountains": "stone",
-    "kitchen": "tile",
-    "studio": "concrete",
-    "living room": "floor",
-    "gym": "floor",
-    "stage": "floor",
-    "space": "stone",
-    "snow": "snow",
-    "underwater": "sand",
-    "pool": "water",
-    "lake": "water",
-    "river": "water",
-    "ocean": "water",
-    "sea": "water",
-}
+SETTING_GROUND: dict[str, str] = {p.name: p.ground for p in PLACES}
 DEFAULT_GROUND = "concrete"
 WATER_SETTINGS = frozenset(k for k, v in SETTING_GROUND.items() if v == "water")
 
@@ -93,7 +76,8 @@ def material_of(name: str) -> Material:
 
 
 def ground_material(setting: str) -> str:
-    return SETTING_GROUND.get(setting.strip().lower(), DEFAULT_GROUND)
+    found = place(setting)
+    return found.ground if found is not None else DEFAULT_GROUND
 
 
 def is_water(setting: str) -> bool:
@@ -101,4 +85,5 @@ def is_water(setting: str) -> bool:
 
 
 def is_animal(kind: str) -> bool:
-    return kind.strip().lower() in ANIMAL_KINDS
+    row = thing(kind)
+    return kind.strip().lower() in ANIMAL_KINDS or (row is not None and row.figure == "quadruped")

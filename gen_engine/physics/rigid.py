@@ -12,12 +12,13 @@ depth / approach speed (clamped into the sub-step), accurate to well under a mil
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pymunk
 
+from gen_engine.physics.fixtures import Solid
 from gen_engine.physics.layout import ObjectShape, vehicle_wheel_radius
 from gen_engine.physics.materials import material_of
 from gen_engine.physics.skeleton import FloatArray
@@ -97,6 +98,7 @@ def run_world(
     frame_count: int,
     ground: str,
     wall_x: float,
+    solids: Sequence[Solid] = (),
 ) -> tuple[FloatArray, FloatArray, list[Contact]]:
     """Simulate; returns positions (B, F, 2), angles (B, F) sampled at frame times, contacts."""
     substeps = max(4, math.ceil(frame_dt / SUBSTEP_TARGET))
@@ -115,6 +117,15 @@ def run_world(
     for w in walls:
         labels[w] = ("wall", ground)
     space.add(floor, *walls)
+    for solid in solids:  # the scenery: stairs, desks, shelves, hoops
+        pieces: list[pymunk.Shape] = [pymunk.Poly(space.static_body, list(poly))
+                                      for poly in solid.polygons]  # fmt: skip
+        pieces += [pymunk.Circle(space.static_body, r, (x, y)) for x, y, r in solid.circles]
+        for piece in pieces:
+            piece.elasticity = solid.restitution
+            piece.friction = solid.friction
+            labels[piece] = (solid.name, solid.material)
+        space.add(*pieces)
     owner: dict[pymunk.Body, RigidBody] = {}
     pending: list[tuple[RigidBody, list[pymunk.Shape]]] = []
     for rb in bodies:

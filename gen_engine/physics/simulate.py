@@ -19,7 +19,8 @@ from typing import TypeAlias
 import numpy as np
 
 from gen_engine.physics.biped import THROW_RELEASE, Biped
-from gen_engine.physics.flyer import FLYER_KINDS, Flyer
+from gen_engine.physics.fixtures import Solid, landing_surface, place_fixtures
+from gen_engine.physics.flyer import Flyer, is_flyer
 from gen_engine.physics.layout import (
     object_shape,
     slot_positions,
@@ -80,20 +81,23 @@ def simulate(
         phase = float(rng.uniform(0, 0.5))
         size = max(subject.size, 0.1)
         kind = subject.kind.strip().lower()
-        if kind in FLYER_KINDS:
+        if is_flyer(kind, subject.form):
             animators[subject.id] = Flyer(subject.id, kind, action, size, x0, band, ground, phase,
                                           phys_duration, target)  # fmt: skip
         else:
-            cls = Quadruped if is_animal(kind) else Biped
+            cls = Quadruped if is_animal(kind) or subject.form == "quadruped" else Biped
             animators[subject.id] = cls(subject.id, action, size, x0, band, ground, phase,
                                         phys_duration, target)  # fmt: skip
 
-    bodies = _rigid_bodies(plan, spec, slots, animators, band)
+    solids = place_fixtures(plan.fixtures, width)
+    bodies = _rigid_bodies(plan, spec, slots, animators, band, solids)
     positions = np.zeros((0, frames, 2))
     angles = np.zeros((0, frames))
     contacts: list[Contact] = []
     if bodies:
-        positions, angles, contacts = run_world(bodies, frame_dt, frames, ground, width / 2 - 0.02)
+        positions, angles, contacts = run_world(
+            bodies, frame_dt, frames, ground, width / 2 - 0.02, solids
+        )
 
     def clip_frame(phys_time: float) -> int:
         return math.ceil(phys_time / frame_dt - 1e-9)
@@ -210,8 +214,10 @@ def _rigid_bodies(
     slots: list[float],
     animators: dict[str, Animator],
     band: tuple[float, float],
+    solids: list[Solid],
 ) -> list[RigidBody]:
     bodies: list[RigidBody] = []
+    surface = landing_surface(solids)
     drop = min(2.5, 0.55 * visible_height(spec))
     throwers = [a for a in animators.values() if isinstance(a, Biped)]
     thrower = next((a for a in throwers if a.action in ("throw", "toss", "pitch")), None)
@@ -237,12 +243,17 @@ def _rigid_bodies(
             rb.spin = -1.5 * toward / max(half_h, 1e-3) if shape.form == "circle" else 0.0
         elif action in SLIDE_ACTIONS:
             rb.velocity = (3.0 * toward, 0.0)
-        elif kicker is not None and shape.form == "circle" and action in KICKABLE:
+        elif kicker is not None and action in KICKABLE:
             _kick_setup(rb, kicker)
+        elif subject.form == "kite" or (subject.form == "" and action == "fly"):
+            rb.path = _kite_path(x0, 0.7 * visible_height(spec), band)
         elif subject.kind.strip().lower() == "balloon" or action in ("float", "hover"):
             rb.path = _float_path(x0, half_h + 0.6, 0.9 * visible_height(spec))
         elif action in THROWN_ACTIONS:
             _throw_setup(rb, thrower, group, toward, x0)
+        if surface is not None and rb.path is None and rb.release == 0 and action in SET_ON:
+            _set_on(rb, surface, action)
+            surface = None  # one prop starts on the scenery; the rest stand where they are
         bodies.append(rb)
     # characters take part as kinematic colliders so objects can hit them
     if bodies:
@@ -259,6 +270,50 @@ def _rigid_bodies(
             rb.path = _character_path(anim)
             bodies.append(rb)
     return bodies
+
+
+SET_ON = FALL_ACTIONS | ROLL_ACTIONS | SLIDE_ACTIONS | DRIVE_ACTIONS | {"idle"}
+
+
+def _set_on(rb: RigidBody, surface: Solid, action: str) -> None:
+    """Start on the scenery: a ball dropped onto the top step, a toy car rolling along a desk
+    towards its edge, a plate at rest on a shelf."""
+    sx, sy = surface.start or (0.0, 0.0)
+    lift = rb.shape.height / 2
+    if rb.shape.form == "vehicle":
+        lift = vehicle_rest_height(rb.shape)
+    direction = surface.start_direction
+    rb.spin = 0.0
+    if action in FALL_ACTIONS:  # dropped from above, landing on `start`, moving on
+        speed, drop = surface.drop(rb.material)
+        fall_time = math.sqrt(2 * drop / 9.81)
+        rb.position = (sx - speed * direction * fall_time, sy + lift + drop)
+        rb.velocity = (speed * direction, 0.0)
+        if rb.shape.form == "circle":  # already turning as it rolls: friction keeps its speed
+            rb.spin = -speed * direction / max(lift, 1e-3)
+    elif action in ROLL_ACTIONS | DRIVE_ACTIONS | SLIDE_ACTIONS:
+        speed = 1.6 if action in SLIDE_ACTIONS else 1.1
+        rb.position = (sx, sy + lift + 0.005)
+        rb.velocity = (speed * direction, 0.0)
+        if rb.shape.form == "circle":
+            rb.spin = -speed * direction / max(lift, 1e-3)
+    else:
+        rb.position = (sx, sy + lift + 0.005)
+        rb.velocity = (0.0, 0.0)
+    rb.path = None
+
+
+def _kite_path(x0: float, height: float, band: tuple[float, float]) -> PathFn:
+    """A kite on the wind: climbs to its height, then swoops side to side and dips."""
+
+    def path(times: FloatArray) -> tuple[FloatArray, FloatArray]:
+        climb = np.minimum(times / 2.5, 1.0)
+        span = 0.35 * (band[1] - band[0])
+        x = x0 * (1 - climb) + span * np.sin(0.7 * times) * climb
+        y = 0.6 + (height - 0.6) * climb + 0.25 * np.sin(1.9 * times + 0.5)
+        return np.stack([x, y], -1), 0.35 * np.sin(0.7 * times + 1.2)
+
+    return path
 
 
 def _kick_setup(rb: RigidBody, kicker: Biped) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -10,7 +12,7 @@ import torch
 from torch import Tensor
 
 from gen_engine.physics import skeleton as sk
-from gen_engine.physics.layout import object_shape, vehicle_wheel_radius
+from gen_engine.physics.layout import ObjectShape, object_shape, vehicle_wheel_radius
 from gen_engine.physics.quadruped import HEAD_RADIUS as Q_HEAD
 from gen_engine.render import raster
 from gen_engine.render.ink import Ink
@@ -174,7 +176,7 @@ def flyer(
     s = fr.s
     colour: RGB = subject.color
     dark = scaled(colour, 0.7)
-    fish = subject.kind.strip().lower() in ("fish", "shark")
+    fish = subject.kind.strip().lower() in ("fish", "shark") or subject.form == "swimmer"
     body, head, tail = P[:, F["body"]], P[:, F["head"]], P[:, F["tail"]]
     if fish:
         ink.draw(canvas, raster.circle(tail, 0.16 * size * s), dark)
@@ -239,6 +241,9 @@ def thing(
     s = fr.s
     colour: RGB = subject.color
     kind = subject.kind.strip().lower()
+    if subject.form in FORM_DRAWERS:
+        FORM_DRAWERS[subject.form](canvas, ink, c, ang, shape, s, colour)
+        return
     if shape.form == "circle":
         r = shape.width / 2 * s
         if kind == "balloon":
@@ -261,7 +266,7 @@ def thing(
         return c + torch.stack((dx, dy), -1)
 
     hubs = [at(side * 0.32 * w, 0.5 * h + 0.4 * wheel) for side in (-1.0, 1.0)]
-    if kind in ("bike", "bicycle", "motorbike", "scooter"):
+    if kind in ("bike", "bicycle", "motorbike", "scooter") or subject.form == "bike":
         seat, bars = at(-0.08 * w, -0.1 * h), at(0.24 * w, -0.3 * h)
         crank = at(zero, 0.45 * h)
         for hub in hubs:
@@ -271,7 +276,7 @@ def thing(
                      (bars, hubs[1]), (seat, bars)):  # fmt: skip
             ink.draw(canvas, raster.capsule(a, b, 0.035 * h + 0.5), colour)
         return
-    if kind in ("boat", "ship", "canoe", "kayak"):
+    if kind in ("boat", "ship", "canoe", "kayak") or subject.form == "boat":
         hull = 0.28 * h + 1.4 * wheel  # the hull sits where the wheels would touch the ground
         ink.draw(canvas, raster.box(at(zero, hull), torch.stack((0.5 * w, 0.22 * h), -1),
                                     zero, rounding=0.9), colour)  # fmt: skip
@@ -291,3 +296,67 @@ def thing(
     for hub in hubs:
         ink.draw(canvas, raster.circle(hub, wheel), (30, 30, 34))
         ink.draw(canvas, raster.circle(hub, 0.45 * wheel), (170, 170, 175))
+
+
+# ---- catalogue props: one drawer per parametric figure ------------------------------------
+
+FormDrawer = Callable[[raster.Canvas, Ink, Tensor, Tensor, ObjectShape, Tensor, RGB], None]
+
+
+def _half(shape: ObjectShape, s: Tensor, kx: float = 1.0, ky: float = 1.0) -> Tensor:
+    return torch.stack((kx * shape.width / 2 * s, ky * shape.height / 2 * s), -1)
+
+
+def _sphere(canvas: raster.Canvas, ink: Ink, c: Tensor, ang: Tensor, shape: ObjectShape,
+            s: Tensor, colour: RGB) -> None:  # fmt: skip
+    r = shape.width / 2 * s
+    ink.draw(canvas, raster.circle(c, r), colour)
+    d = torch.stack((torch.cos(ang), -torch.sin(ang)), -1) * (0.75 * r)[:, None]
+    ink.draw(canvas, raster.capsule(c - d, c + d, 0.08 * r), scaled(colour, 0.55))  # it spins
+
+
+def _ring(canvas: raster.Canvas, ink: Ink, c: Tensor, ang: Tensor, shape: ObjectShape,
+          s: Tensor, colour: RGB) -> None:  # fmt: skip
+    r = shape.width / 2 * s
+    ink.draw(canvas, raster.circle(c, r), colour)
+    ink.draw(canvas, raster.circle(c, 0.5 * r), scaled(colour, 0.35))
+    spot = c + torch.stack((torch.cos(ang), -torch.sin(ang)), -1) * (0.75 * r)[:, None]
+    ink.draw(canvas, raster.circle(spot, 0.12 * r), scaled(colour, 1.35), flat=True)
+
+
+def _slab(canvas: raster.Canvas, ink: Ink, c: Tensor, ang: Tensor, shape: ObjectShape,
+          s: Tensor, colour: RGB) -> None:  # fmt: skip
+    ink.draw(canvas, raster.box(c, _half(shape, s), -ang, rounding=0.35), colour)
+    top = (
+        c + torch.stack((torch.sin(ang), -torch.cos(ang)), -1) * (0.25 * shape.height * s)[:, None]
+    )
+    ink.draw(canvas, raster.box(top, _half(shape, s, 0.85, 0.3), -ang, rounding=0.5),
+             scaled(colour, 1.25))  # fmt: skip
+
+
+def _tall(canvas: raster.Canvas, ink: Ink, c: Tensor, ang: Tensor, shape: ObjectShape,
+          s: Tensor, colour: RGB) -> None:  # fmt: skip
+    ink.draw(canvas, raster.box(c, _half(shape, s), -ang, rounding=0.6), colour)
+    lid = (
+        c + torch.stack((torch.sin(ang), -torch.cos(ang)), -1) * (0.42 * shape.height * s)[:, None]
+    )
+    ink.draw(canvas, raster.box(lid, _half(shape, s, 0.75, 0.12), -ang, rounding=0.8),
+             scaled(colour, 0.6))  # fmt: skip
+
+
+def _kite(canvas: raster.Canvas, ink: Ink, c: Tensor, ang: Tensor, shape: ObjectShape,
+          s: Tensor, colour: RGB) -> None:  # fmt: skip
+    side = shape.width / 2 * s / 1.2
+    tail_end = c + torch.stack((-0.4 * torch.sin(ang) * side, 3.2 * side), -1)
+    ink.draw(canvas, raster.capsule(c, tail_end, 0.03 * side + 0.6), (240, 240, 240), flat=True)
+    ink.draw(canvas, raster.box(c, torch.stack((side, side), -1), -ang + math.pi / 4, rounding=0.1),
+             colour)  # fmt: skip
+    ink.draw(canvas, raster.capsule(c - torch.stack((1.3 * side, 0 * side), -1),
+                                    c + torch.stack((1.3 * side, 0 * side), -1), 0.04 * side + 0.5),
+             scaled(colour, 0.5), flat=True)  # fmt: skip
+
+
+FORM_DRAWERS: dict[str, FormDrawer] = {
+    "sphere": _sphere, "ring": _ring, "disc": _slab, "slab": _slab, "box": _slab,
+    "stick": _slab, "tall": _tall, "kite": _kite,
+}  # fmt: skip

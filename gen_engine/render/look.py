@@ -12,7 +12,6 @@ import torch
 from torch import Tensor
 
 RAMP_STEPS = 64
-INDOOR = frozenset({"kitchen", "studio", "living room", "gym", "stage", "office", "bedroom"})
 
 
 @dataclass(frozen=True)

@@ -93,3 +93,25 @@ class Painter:
             return
         shape = self.image[win].shape[:2]
         self.image[win] += rng.normal(0, amount, size=(*shape, 1)).astype(np.float32)
+
+    def polygon(self, points: Any, colour: Any) -> None:
+        """Fill a convex polygon (world points, either winding) with a one-pixel soft edge."""
+        pts = np.asarray(points, dtype=np.float32)
+        pad = 1 / self.ppm
+        low, high = pts.min(axis=0), pts.max(axis=0)
+        win = self._window(float(low[0]), float(high[0]) + pad, float(low[1]), float(high[1]) + pad)
+        if win is None:
+            return
+        xs = self.xs[win[1]][None, :]
+        ys = self.ys[win[0]][:, None]
+        area = float(
+            np.sum(pts[:, 0] * np.roll(pts[:, 1], -1) - np.roll(pts[:, 0], -1) * pts[:, 1])
+        )
+        sign = 1.0 if area > 0 else -1.0
+        inside = np.full(np.broadcast_shapes(xs.shape, ys.shape), np.inf, np.float32)
+        for (ax, ay), (bx, by) in zip(pts, np.roll(pts, -1, axis=0), strict=True):
+            ex, ey = bx - ax, by - ay
+            length = max(float(np.hypot(ex, ey)), 1e-6)
+            distance = sign * (ex * (ys - ay) - ey * (xs - ax)) / length  # > 0 inside
+            inside = np.minimum(inside, distance)
+        self.blend(win, inside * self.ppm + 0.5, colour)

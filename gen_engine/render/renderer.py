@@ -11,9 +11,11 @@ import torch
 from PIL import Image
 
 from gen_engine.physics import skeleton as sk
+from gen_engine.physics.fixtures import place_fixtures
 from gen_engine.physics.layout import GROUND_FRACTION, camera_of, style_of
 from gen_engine.render import figures, raster
 from gen_engine.render.camera import camera_path, view_at
+from gen_engine.render.fixtures import paint_fixtures
 from gen_engine.render.ink import Ink
 from gen_engine.render.look import grade, grain_tile, light_for, vignette
 from gen_engine.render.painter import Painter
@@ -119,6 +121,7 @@ class Renderer:
             sun = ((fx - 0.5) * ww, (GROUND_FRACTION - fy) * self.h / self.ppm)
         rng = np.random.default_rng(self.seed)
         draw_setting(painter, self.plan.setting, self.light, self.weather, sun, rng)
+        paint_fixtures(painter, place_fixtures(self.plan.fixtures, ww))
         image = torch.from_numpy(painter.image)
         if self.style == "neon":
             image = image * 0.35

@@ -10,8 +10,10 @@ from collections.abc import Callable
 
 import numpy as np
 
-from gen_engine.render.look import INDOOR, Light
+from gen_engine.catalogue import Place, place
+from gen_engine.render.look import Light
 from gen_engine.render.painter import Painter
+from gen_engine.render.places import RECIPES
 
 HORIZON = 1.0
 Colour = tuple[float, float, float]
@@ -100,19 +102,24 @@ def _buildings(p: Painter, rng: np.random.Generator, night: bool) -> None:
 
 def draw_setting(p: Painter, setting: str, light: Light, weather: str,
                  sun_xy: tuple[float, float] | None, rng: np.random.Generator) -> None:  # fmt: skip
-    s = setting.strip().lower()
+    found = place(setting) or place("park")
+    assert found is not None
     night = light.stars
     x0, x1 = float(p.xs[0]), float(p.xs[-1])
     top = float(p.ys[0])
-    if s in INDOOR:
-        _indoor(p, s, rng)
+    recipe = found.recipe
+    if recipe in ("studio", "kitchen"):
+        _indoor(p, recipe, rng)
         return
-    if s == "space":
+    if recipe in RECIPES and (found.indoor or recipe == "moon"):
+        RECIPES[recipe](p, found, rng, night)
+        return
+    if recipe == "space":
         p.vgradient(float(p.ys[-1]), top, (2, 2, 8), (6, 6, 22))
         _stars(p, rng, float(p.ys[-1]))
         p.disc(x1 * 0.45, top - 1.2, 0.9, (190, 120, 80))
         p.disc(x1 * 0.45 - 0.2, top - 1.0, 0.35, (215, 150, 105))
-        ground(p, (95, 95, 100), (150, 150, 155), rng, 6)
+        ground(p, found.near, found.far, rng, 6)
         for cx in rng.uniform(x0, x1, 10):
             p.disc(
                 float(cx),
@@ -121,11 +128,11 @@ def draw_setting(p: Painter, setting: str, light: Light, weather: str,
                 (115, 115, 120),
             )
         return
-    if s == "underwater":
-        p.vgradient(float(p.ys[-1]), top, (10, 60, 110), (40, 150, 200))
+    if recipe == "underwater":
+        p.vgradient(float(p.ys[-1]), top, (10, 60, 110), found.accent)
         for cx in rng.uniform(x0, x1, 6):
             p.triangle(float(cx) - 0.3, float(cx) + 0.3, HORIZON, top + 2, (90, 190, 230))
-        ground(p, (160, 140, 95), (120, 130, 120), rng, 5)
+        ground(p, found.near, found.far, rng, 5)
         for cx in rng.uniform(x0, x1, 12):
             for k in range(4):
                 p.disc(float(cx) + 0.05 * np.sin(k), HORIZON + 0.15 * k, 0.07, (40, 140, 70))
@@ -133,21 +140,17 @@ def draw_setting(p: Painter, setting: str, light: Light, weather: str,
     sky(p, light, weather, sun_xy, rng)
     scenes: dict[str, Callable[[], None]] = {
         "beach": lambda: _beach(p, rng),
-        "city street": lambda: _city(p, rng, night),
-        "city": lambda: _city(p, rng, night),
-        "street": lambda: _city(p, rng, night),
-        "forest": lambda: _forest(p, rng),
-        "snow": lambda: _snow(p, rng),
-        "desert": lambda: _desert(p, rng),
-        "mountains": lambda: _mountains(p, rng),
+        "city": lambda: _city(p, rng, night, found),
+        "forest": lambda: _forest(p, rng, found),
+        "snow": lambda: _snow(p, rng, found),
+        "desert": lambda: _desert(p, rng, found),
+        "mountains": lambda: _mountains(p, rng, found),
+        "park": lambda: _park(p, rng, found),
     }
-    if s in ("pool", "lake", "river", "ocean", "sea"):
-        _hills(p, rng, (70, 120, 80), 0.8, False)
-        ground(p, (30, 90, 150), (70, 140, 190), rng, 3)
-        for y in np.arange(-1.5, HORIZON, 0.25):
-            p.rect(x0, x1, float(y), float(y) + 0.02, (120, 180, 220))
+    if recipe in RECIPES:
+        RECIPES[recipe](p, found, rng, night)
         return
-    scenes.get(s, lambda: _park(p, rng))()
+    scenes.get(recipe, lambda: _park(p, rng, found))()
 
 
 def _beach(p: Painter, rng: np.random.Generator) -> None:
@@ -163,51 +166,74 @@ def _beach(p: Painter, rng: np.random.Generator) -> None:
         p.disc(px + 0.5 + 0.6 * np.cos(ang), HORIZON + 2.4 + 0.3 * np.sin(ang), 0.28, (40, 120, 50))
 
 
-def _city(p: Painter, rng: np.random.Generator, night: bool) -> None:
+def _city(p: Painter, rng: np.random.Generator, night: bool, place: Place) -> None:
     x0, x1 = float(p.xs[0]), float(p.xs[-1])
     _buildings(p, rng, night)
-    ground(p, (55, 55, 60), (75, 75, 80), rng, 4)
-    p.rect(x0, x1, HORIZON - 0.35, HORIZON, (150, 150, 150))
+    ground(p, place.near, place.far, rng, 4)
+    p.rect(x0, x1, HORIZON - 0.35, HORIZON, place.accent)
+    if place.name != "city street":
+        return
     for x in np.arange(x0, x1, 1.2):
         p.rect(float(x), float(x) + 0.6, -0.45, -0.4, (230, 210, 90))
 
 
-def _forest(p: Painter, rng: np.random.Generator) -> None:
-    _hills(p, rng, (50, 90, 60), 1.4, False)
-    _trees(p, rng, 28, (35, 95, 45), pine=False)
-    ground(p, (70, 60, 40), (60, 85, 45), rng, 8)
+def _forest(p: Painter, rng: np.random.Generator, place: Place) -> None:
+    leaf = place.accent
+    _hills(p, rng, (leaf[0] * 1.3, leaf[1] * 0.95, leaf[2] * 1.2), 1.4, False)
+    _trees(p, rng, 40 if place.name == "jungle" else 28, leaf, pine=False)
+    ground(p, place.near, place.far, rng, 8)
+    if place.name == "campsite":  # a tent and the fire
+        p.triangle(-1.4, -0.4, HORIZON - 0.2, HORIZON + 0.6, (220, 120, 40))
+        p.glow(0.6, HORIZON - 0.1, 0.2, (255, 170, 60), 0.9)
+    elif place.name == "swamp":
+        x0, x1 = float(p.xs[0]), float(p.xs[-1])
+        p.vgradient(HORIZON - 0.5, HORIZON - 0.1, (60, 80, 60), (80, 100, 70))
+        for cx in rng.uniform(x0, x1, 20):
+            p.rect(float(cx), float(cx) + 0.02, HORIZON - 0.3, HORIZON + 0.3, (90, 110, 50))
 
 
-def _park(p: Painter, rng: np.random.Generator) -> None:
+def _park(p: Painter, rng: np.random.Generator, place: Place) -> None:
     _hills(p, rng, (95, 150, 85), 0.9, False)
     _trees(p, rng, 6, (55, 130, 60), pine=False)
-    ground(p, (70, 145, 60), (105, 170, 80), rng, 6)
+    ground(p, place.near, place.far, rng, 6)
     x0, x1 = float(p.xs[0]), float(p.xs[-1])
     p.rect(x0, x1, HORIZON - 0.5, HORIZON - 0.3, (195, 180, 145))
+    if place.name == "garden":  # flower beds
+        for cx in rng.uniform(x0, x1, 30):
+            p.disc(float(cx), HORIZON - 0.1 + float(rng.uniform(-0.05, 0.1)), 0.05, place.accent)
+    elif place.name == "playground":  # a slide and a swing frame
+        p.rect(-1.5, -1.45, HORIZON - 0.2, HORIZON + 0.9, place.accent)
+        p.rect(-1.5, -0.7, HORIZON + 0.85, HORIZON + 0.9, place.accent)
+        p.rect(0.8, 0.85, HORIZON - 0.2, HORIZON + 1.1, (60, 90, 160))
+        p.rect(1.6, 1.65, HORIZON - 0.2, HORIZON + 1.1, (60, 90, 160))
+        p.rect(0.8, 1.65, HORIZON + 1.05, HORIZON + 1.1, (60, 90, 160))
 
 
-def _snow(p: Painter, rng: np.random.Generator) -> None:
-    _hills(p, rng, (150, 160, 185), 2.2, True)
+def _snow(p: Painter, rng: np.random.Generator, place: Place) -> None:
+    _hills(p, rng, place.accent, 2.2 if place.name != "arctic" else 0.6, True)
     _hills(p, rng, (235, 240, 250), 1.0, False)
-    _trees(p, rng, 10, (40, 80, 60), pine=True)
-    ground(p, (235, 240, 248), (215, 225, 240), rng, 4)
+    _trees(p, rng, 10 if place.name != "arctic" else 0, (40, 80, 60), pine=True)
+    ground(p, place.near, place.far, rng, 4)
 
 
-def _desert(p: Painter, rng: np.random.Generator) -> None:
-    _hills(p, rng, (215, 160, 95), 0.9, False)
-    ground(p, (230, 180, 115), (220, 170, 105), rng, 6)
+def _desert(p: Painter, rng: np.random.Generator, place: Place) -> None:
+    _hills(p, rng, place.accent, 2.2 if place.name == "canyon" else 0.9, place.name == "canyon")
+    ground(p, place.near, place.far, rng, 6)
     x0, x1 = float(p.xs[0]), float(p.xs[-1])
-    for cx in rng.uniform(x0, x1, 4):
+    for cx in rng.uniform(x0, x1, 4 if place.name == "desert" else 0):
         c = float(cx)
         p.rect(c - 0.08, c + 0.08, HORIZON, HORIZON + 1.1, (60, 130, 60))
         p.rect(c - 0.35, c - 0.08, HORIZON + 0.5, HORIZON + 0.6, (60, 130, 60))
         p.rect(c - 0.35, c - 0.25, HORIZON + 0.5, HORIZON + 0.9, (60, 130, 60))
 
 
-def _mountains(p: Painter, rng: np.random.Generator) -> None:
-    _hills(p, rng, (110, 115, 135), 3.0, True)
-    _hills(p, rng, (80, 120, 80), 1.0, False)
-    ground(p, (95, 130, 75), (110, 140, 85), rng, 7)
+def _mountains(p: Painter, rng: np.random.Generator, place: Place) -> None:
+    _hills(p, rng, place.accent, 3.0, True)
+    if place.name == "volcano":  # lava glowing at the top and running down
+        p.glow(0.0, HORIZON + 2.9, 0.5, (255, 110, 30), 0.9)
+        p.rect(-0.05, 0.05, HORIZON, HORIZON + 2.8, (230, 90, 30))
+    _hills(p, rng, (80, 120, 80) if place.name != "volcano" else (70, 55, 50), 1.0, False)
+    ground(p, place.near, place.far, rng, 7)
 
 
 def _indoor(p: Painter, setting: str, rng: np.random.Generator) -> None:
