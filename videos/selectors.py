@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -185,3 +186,24 @@ def _followers_may_view(*, viewer_id: int | None, video: Video) -> bool:
     if viewer_id is None:
         return False
     return Follow.objects.filter(follower_id=viewer_id, followee_id=video.owner_id).exists()
+
+
+@dataclass(frozen=True)
+class PlanNotes:
+    """What the engine could not show as the prompt said it, in words for the creator."""
+
+    not_drawn: list[str]
+    not_understood: list[str]
+
+
+def plan_notes(*, video: Video) -> PlanNotes:
+    """Read from the stored plan: "a unicycle - shown as a plain shape - no figure for it yet",
+    and the words the director could not place at all."""
+    plan = video.plan if isinstance(video.plan, dict) else {}
+    not_drawn = [
+        f"{entry.get('phrase', '')} - {entry.get('reason', '')}"
+        for entry in plan.get("not_drawn", ())
+        if isinstance(entry, dict) and entry.get("phrase")
+    ]
+    words = [w for w in plan.get("unrecognized", ()) if isinstance(w, str) and w]
+    return PlanNotes(not_drawn=not_drawn, not_understood=words)

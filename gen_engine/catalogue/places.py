@@ -61,7 +61,7 @@ studio/white background/plain background/backdrop/photo studio/soundstage | stud
 space/outer space/galaxy/cosmos/nebula/zero gravity/asteroid | space | stone | 95,95,100 | 150,150,155 | 190,120,80 | outer space among stars and planets
 moon/lunar surface/on the moon/moon landing | moon | stone | 140,140,145 | 175,175,180 | 70,120,200 | the grey dusty surface of the moon with the earth in a black sky
 mars/red planet/martian desert | moon | sand | 170,85,50 | 195,110,70 | 230,170,120 | the red rocky surface of mars under a dusty sky
-snow/snowy/tundra/winter/snowy field/snowfield | snow | snow | 235,240,248 | 215,225,240 | 150,160,185 | a snowy landscape in winter
+snow/tundra/winter/snowy field/snowfield/snowy landscape | snow | snow | 235,240,248 | 215,225,240 | 150,160,185 | a snowy landscape in winter
 ski slope/ski resort/piste/snowy mountain/alps | snow | snow | 240,244,250 | 220,228,242 | 120,130,160 | a snowy ski slope on a mountain
 arctic/north pole/glacier/antarctica/ice/iceberg/igloo/frozen lake | snow | ice | 215,235,245 | 195,220,240 | 170,210,235 | an arctic plain of ice and snow
 desert/dunes/sand dunes/sahara/wasteland/oasis | desert | sand | 230,180,115 | 220,170,105 | 215,160,95 | a hot dry desert with sand dunes
@@ -82,7 +82,7 @@ sea/ocean/open sea/open water/high seas | water | water | 20,70,130 | 50,120,175
 river/riverbank/stream/creek/canal/waterfall | water | water | 40,100,140 | 80,145,175 | 60,110,60 | a river flowing between green banks
 swimming pool/pool/poolside/lido | water | water | 40,160,210 | 90,200,230 | 230,235,240 | a swimming pool with tiled edges
 harbor/harbour/pier/dock/marina/port | water | water | 35,80,120 | 70,120,160 | 150,120,90 | a harbour with a wooden pier and moored boats
-underwater/under the sea/under water/seabed/ocean floor/reef/coral reef/deep sea/sea floor | underwater | sand | 160,140,95 | 120,130,120 | 40,150,200 | underwater below the surface of the sea
+underwater/under the sea/under water/seabed/ocean floor/reef/coral reef/deep sea/sea floor/deep ocean | underwater | sand | 160,140,95 | 120,130,120 | 40,150,200 | underwater below the surface of the sea
 aquarium/fish tank | underwater | sand | 200,190,150 | 170,170,150 | 60,170,210 | inside an aquarium tank with glass and plants
 living room/house/home/apartment/indoors/lounge room/lounge/den | room | floor | 150,110,75 | 175,135,95 | 215,200,180 | a cosy living room inside a home
 bedroom/kids room/nursery/dorm | room | floor | 160,120,85 | 180,140,100 | 190,200,225 | a bedroom with a window and soft light

@@ -30,6 +30,7 @@ from gen_engine.director.text import (
     SUBJECT_PRONOUNS,
     is_break,
     is_plural,
+    normalize_phrase,
 )
 from gen_engine.director.vocabulary import MAX_PHRASE_WORDS, lookup
 
@@ -55,6 +56,7 @@ VERB_FORM_CATEGORIES = frozenset({ACTION, WEATHER, SOUND, MATERIAL, SIZE})
 CAMERA_CUES = frozenset(
     {"camera", "cam", "shot", "lens", "angle", "footage", "filmed", "filming", "zoom", "zooms"}
 )
+CAMERA_CARRIERS = frozenset({"drone"})  # a noun that, before a camera word, is the camera
 STYLE_CUES = frozenset(
     {"style", "styled", "aesthetic", "animation", "art", "drawn", "rendered", "render", "vibe",
      "vibes", "artwork", "illustration", "illustrated", "looking", "look", "looks"}
@@ -98,6 +100,7 @@ _PLACE_PREPOSITIONS = frozenset(
      "along", "inside", "onto", "toward", "towards", "from", "under", "beside", "outside"}
 )  # fmt: skip
 _MODIFIERS = frozenset({COLOR, MATERIAL, SIZE})
+_SINGULAR = frozenset({"a", "an", "one", "another", "every", "each", "this", "that"})
 _NOUNS = frozenset({KIND, FIXTURE})
 
 
@@ -106,6 +109,16 @@ def _before(tokens: list[str], at: int, skip: frozenset[str]) -> str:
     while before >= 0 and tokens[before] in skip:
         before -= 1
     return tokens[before] if before >= 0 else ""
+
+
+def _after_place_preposition(tokens: list[str], at: int) -> bool:
+    """ "on the beach", "on an icy sidewalk": a preposition of place within three words."""
+    for back in range(1, 4):
+        if at - back < 0 or is_break(tokens[at - back]):
+            return False
+        if tokens[at - back] in _PLACE_PREPOSITIONS:
+            return True
+    return False
 
 
 def _noun_follows(tokens: list[str], after: int) -> bool:
@@ -134,6 +147,10 @@ def _choose(found: tuple[Term, ...], words: list[str], tokens: list[str], at: in
         after = tokens[at + len(words)] if at + len(words) < len(tokens) else ""
         is_noun = before in _WAVE_NOUN_BEFORE or after.startswith("crash")
         return first({SOUND} if is_noun else {ACTION})
+    written = " ".join(words)
+    exact = tuple(t for t in found if written in (normalize_phrase(p) for p in t.phrases))
+    if exact and len({t.category for t in exact}) == 1 and len(exact) < len(found):
+        return exact[0]  # "a tree" is the tree, though stemmed it is also "trees", the forest
     nouns = categories & _NOUNS
     if nouns and categories & _MODIFIERS:
         return first(_MODIFIERS if _noun_follows(tokens, at + len(words)) else nouns)
@@ -204,8 +221,11 @@ def classify_exact(tokens: list[str]) -> list[Item]:
                 words = tokens[at : at + size]
                 chosen = _choose(found, words, tokens, at)
                 is_kind = chosen.category == KIND
+                # A place named without "in/on/at..." ("eats grass", "a spaceship") is a hint:
+                # a place the prompt puts the scene in ("on a farm") wins over it.
+                hint = chosen.category == SETTING and not _after_place_preposition(tokens, at)
                 cue_next = at + size < len(tokens) and tokens[at + size] in CAMERA_CUES
-                if is_kind and size == 1 and cue_next:  # "drone shot": how it is filmed
+                if chosen.name in CAMERA_CARRIERS and cue_next:  # "drone shot": how it is filmed
                     items.append(Item("consumed", at, phrase=token))
                     at += 1
                     continue
@@ -217,6 +237,7 @@ def classify_exact(tokens: list[str]) -> list[Item]:
                         phrase=" ".join(words),
                         plural=is_kind and is_plural(words[-1]),
                         definite=is_kind and definite,
+                        guessed=hint,
                     )
                 )
                 definite = definite and not is_kind
@@ -378,12 +399,18 @@ def _is_kind(item: Item) -> bool:
 
 def merge_compound_nouns(items: list[Item]) -> list[Item]:
     """In "a detective woman" or "a soccer player" the first noun only describes the second:
-    one subject, not two. A guessed first noun stays in `unrecognized`."""
+    one subject, not two. A guessed first noun stays in `unrecognized`. A guessed noun right
+    after a known one is a verb the vocabulary lacks ("kids build", "a deer drinks": the model
+    hears building block and wine glass), not a second thing."""
     merged = list(items)
     for index in range(len(items) - 1):
         first, second = items[index], items[index + 1]
         adjacent = second.token == first.token + len(first.phrase.split())
-        if _is_kind(first) and _is_kind(second) and adjacent:
+        if not (_is_kind(first) and _is_kind(second) and adjacent):
+            continue
+        if second.guessed and not first.guessed:
+            merged[index + 1] = replace(second, kind="unknown", term=None)
+        else:
             merged[index] = replace(first, kind="unknown" if first.guessed else "consumed")
     return merged
 
@@ -444,10 +471,24 @@ def mark_unknown_nouns(items: list[Item], tokens: list[str]) -> list[Item]:
                 items[verb].term.category == ACTION  # type: ignore[union-attr]
             )
         )
-        if opener in _DETERMINERS or opener in PREPOSITIONS or _number(opener) or after_verb:
-            marked[index] = replace(
-                item, kind="noun", plural=is_plural(item.phrase), definite=opener in DEFINITE
-            )
+        if not (opener in _DETERMINERS or opener in PREPOSITIONS or _number(opener) or after_verb):
+            continue
+        head = index
+        previous_item = at_token.get(item.token - 1)
+        if (
+            opener in _SINGULAR
+            and is_plural(item.phrase)
+            and previous_item is not None
+            and items[previous_item].kind == "unknown"
+            and _nounlike(items[previous_item].phrase)
+        ):
+            head = previous_item  # "a zorblat wobbles": one zorblat, and a verb we do not know
+        marked[head] = replace(
+            items[head],
+            kind="noun",
+            plural=head == index and is_plural(item.phrase),
+            definite=opener in DEFINITE,
+        )
     return marked
 
 

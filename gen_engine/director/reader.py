@@ -123,6 +123,19 @@ class Reading:
         return [d for d in self.drafts if not d.removed]
 
 
+def _noun_next(clause: Sequence[Item], position: int) -> bool:
+    """Whether a subject noun follows (after its adjectives): "a family of ducks"."""
+    for item in clause[position + 1 :]:
+        if item.kind == "consumed" or (
+            item.term is not None and item.term.category in (COLOR, SIZE, MATERIAL)
+        ):
+            continue
+        if item.kind == "prep" and item.phrase == "of":
+            continue
+        return item.term is not None and item.term.category == KIND
+    return False
+
+
 def _matches(draft: Draft, kind: KindTerm) -> bool:
     if draft.removed or draft.cameo is not None:
         return False
@@ -280,12 +293,18 @@ class Reader:
                 pending_action = None
 
         previous = last_kind = ""
-        for item in clause:
+        for position, item in enumerate(clause):
             if item.kind == "consumed":
                 continue
             found = item.term
             previous, last_kind = last_kind, item.kind
-            if item.kind == "number":
+            if (
+                item.kind == "number"
+                and item.phrase in PEOPLE_WORDS
+                and not _noun_next(clause, position)
+            ):
+                attach(self._create(kind_term("person"), item.value))  # "a family has lunch"
+            elif item.kind == "number":
                 count, count_word = item.value, item.phrase
             elif item.kind == "prep":
                 after_preposition = bool(group)
@@ -310,6 +329,7 @@ class Reader:
             elif found.category == FIXTURE:
                 self.fixture(item, modifiers)
                 modifiers.clear()
+                count = None
             elif found.category in (COLOR, SIZE, MATERIAL):
                 modifiers.setdefault(found.category, found)
             elif found.category == ACTION:

@@ -38,7 +38,7 @@ WEATHERS: tuple[Term, ...] = _terms(WEATHER, (
     ("rain", ("rainy", "raining", "rainstorm", "downpour", "drizzle", "drizzling", "storm",
               "stormy", "thunderstorm", "monsoon", "puddles", "wet"),
      "rain falling from the sky"),
-    ("snow", ("snowing", "snowfall", "snowflakes", "snowstorm", "blizzard", "falling snow",
+    ("snow", ("snowy", "snowing", "snowfall", "snowflakes", "snowstorm", "blizzard", "falling snow",
               "sleet", "flurries"),
      "snow falling from the sky"),
     ("fog", ("foggy", "mist", "misty", "haze", "hazy", "smog", "smoky"),

@@ -17,7 +17,7 @@ def _k(c: tuple[int, int, int] | Colour, k: float) -> Colour:
 def paint_fixtures(p: Painter, solids: list[Solid]) -> None:
     for solid in solids:
         x0, x1 = solid.extent
-        p.glow((x0 + x1) / 2, 0.0, max(x1 - x0, 0.3) * 0.35, (0, 0, 0), 0.35)  # contact shadow
+        p.contact_shadow(x0, x1, 0.0, 0.45)
     for solid in solids:
         _paint(p, solid)
 

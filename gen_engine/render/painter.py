@@ -115,3 +115,14 @@ class Painter:
             distance = sign * (ex * (ys - ay) - ey * (xs - ax)) / length  # > 0 inside
             inside = np.minimum(inside, distance)
         self.blend(win, inside * self.ppm + 0.5, colour)
+
+    def contact_shadow(self, x0: float, x1: float, y: float, strength: float) -> None:
+        """A soft dark band where something stands on the ground, fading above and below."""
+        depth = 0.06
+        win = self._window(x0 - depth, x1 + depth, y - depth, y + depth)
+        if win is None:
+            return
+        xs = self.xs[win[1]][None, :]
+        ys = self.ys[win[0]][:, None]
+        across = np.clip(np.minimum(xs - x0, x1 - xs) / depth + 1.0, 0.0, 1.0)
+        self.blend(win, strength * across * np.exp(-(((ys - y) / (depth / 2)) ** 2)), (0, 0, 0))

@@ -90,6 +90,21 @@
       .catch(function () { delete cardFetches[ev.video]; });
   }
 
+  // The plan's notes (what the engine could not draw) exist once the draft is ready: take them
+  // from the server-rendered card rather than building the markup twice.
+  function refreshNotes(videoId, notes) {
+    var url = draftList.getAttribute("data-card-url").replace("__video__", encodeURIComponent(videoId));
+    fetch(url, { credentials: "same-origin", redirect: "manual", headers: { "Accept": "text/html" } })
+      .then(function (response) { if (!response.ok) { throw new Error("no card"); } return response.text(); })
+      .then(function (html) {
+        var holder = document.createElement("template");
+        holder.innerHTML = html.trim();
+        var fresh = holder.content.querySelector('[data-role="plan-notes"]');
+        if (fresh && !fresh.hidden) { notes.replaceWith(fresh); }
+      })
+      .catch(function () { notes.removeAttribute("data-fetched"); });
+  }
+
   function applyEvent(ev) {
     var card = document.querySelector('[data-video="' + ev.video + '"]');
     if (!card) { fetchCard(ev); return; }
@@ -124,6 +139,11 @@
         video.setAttribute("src", ev.video_url);
       }
       show(q("player"), true);
+      var notes = q("plan-notes");
+      if (notes && notes.hidden && draftList && !notes.getAttribute("data-fetched")) {
+        notes.setAttribute("data-fetched", "1");
+        refreshNotes(ev.video, notes);
+      }
     }
     card.querySelectorAll("[data-show-when]").forEach(function (el) {
       var when = el.getAttribute("data-show-when");

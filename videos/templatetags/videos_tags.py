@@ -3,7 +3,8 @@ from __future__ import annotations
 from django import template
 
 from videos.events import estimate_remaining
-from videos.models import GenerationJob
+from videos.models import GenerationJob, Video
+from videos.selectors import PlanNotes, plan_notes
 
 register = template.Library()
 
@@ -37,3 +38,8 @@ def format_eta(seconds: int | None) -> str:
 @register.simple_tag
 def job_eta(job: GenerationJob, per_second: str | float) -> str:
     return format_eta(estimate_remaining(job, per_second=float(per_second)))
+
+
+@register.filter
+def notes_of(video: Video) -> PlanNotes:
+    return plan_notes(video=video)
