@@ -87,8 +87,8 @@ def _make_body(rb: RigidBody) -> tuple[pymunk.Body, list[pymunk.Shape]]:
         s.friction = mat.friction
         s.filter = pymunk.ShapeFilter(group=rb.group)
     if rb.shape.form == "vehicle":  # the wheels turn freely: only rolling resistance holds it
-        for wheel in shapes[1:]:
-            wheel.friction = 0.03
+        for tyre in shapes[1:]:
+            tyre.friction = 0.03
     body.position = rb.position
     body.velocity = rb.velocity
     body.angular_velocity = rb.spin
