@@ -25,7 +25,7 @@ RIM_DIAMETER = 0.46
 # two shapes' values): these are surfaces, not loose bodies of that material.
 SURFACE_RESTITUTION = {"stone": 0.9, "wood": 0.75, "metal": 0.8, "fabric": 0.2, "rubber": 1.12,
                        "plastic": 0.7, "glass": 0.85}  # fmt: skip
-SURFACE_FRICTION = {"fabric": 1.0, "rubber": 0.9, "metal": 0.5, "glass": 0.3, "stone": 0.35}
+SURFACE_FRICTION = {"fabric": 0.5, "rubber": 0.9, "metal": 0.5, "glass": 0.3, "stone": 0.35}
 
 
 @dataclass(frozen=True)

@@ -292,7 +292,7 @@ def _set_on(rb: RigidBody, surface: Solid, action: str) -> None:
         if rb.shape.form == "circle":  # already turning as it rolls: friction keeps its speed
             rb.spin = -speed * direction / max(lift, 1e-3)
     elif action in ROLL_ACTIONS | DRIVE_ACTIONS | SLIDE_ACTIONS:
-        speed = 1.6 if action in SLIDE_ACTIONS else 1.1
+        speed = 1.6 if action in SLIDE_ACTIONS else 1.4
         rb.position = (sx, sy + lift + 0.005)
         rb.velocity = (speed * direction, 0.0)
         if rb.shape.form == "circle":

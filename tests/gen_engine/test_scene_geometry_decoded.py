@@ -1,0 +1,124 @@
+"""Scene geometry on the delivered file (issue 18): bodies collide with the fixtures the
+prompt names, and the sound of each contact starts on the frame that draws it.
+
+Both clips go through the real pipeline, director included; the ball and the car are found in
+the decoded frames by colour, and heights are read against the ground line the renderer uses.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gen_engine.physics.fixtures import STEPS
+from gen_engine.physics.layout import GROUND_FRACTION, world_width
+from gen_engine.pipeline import generate_unchecked
+from gen_engine.types import GenerationSpec, Result
+from tests.gen_engine.test_physics_decoded import decode
+
+FPS = 24
+RATE = 48000
+
+
+def _clip(tmp: Path, prompt: str, seconds: int = 5) -> tuple[Result, np.ndarray, np.ndarray]:
+    result = generate_unchecked(
+        GenerationSpec(prompt, duration=seconds, resolution=360, seed=2), tmp
+    )
+    frames, audio = decode(Path(result.video_path))
+    return result, frames, audio
+
+
+def onsets(audio: np.ndarray, rate: int, around: float) -> float:
+    """When a hit starts near `around`: the first millisecond whose level climbs half way from
+    the bed before it (engine hum, ambience) to the hit's peak."""
+    lo, hi = int((around - 0.12) * rate), int((around + 0.12) * rate)
+    hop = rate // 1000
+    segment = np.abs(audio[lo:hi])
+    level = segment[: len(segment) // hop * hop].reshape(-1, hop).max(axis=1)
+    bed = float(np.median(level[:50]))
+    first = int(np.argmax(level > bed + 0.5 * (float(level.max()) - bed)))
+    return (lo + first * hop) / rate
+
+
+def _red(frames: np.ndarray) -> np.ndarray:
+    px = frames.astype(int)
+    return (px[..., 0] > 90) & (px[..., 0] - px[..., 1] > 50) & (px[..., 0] - px[..., 2] > 50)
+
+
+def _heights(mask: np.ndarray, frames: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per frame: metres above the ground of the blob's lowest row, and its centre x in metres."""
+    height_px, width_px = frames.shape[1:3]
+    ppm = width_px / world_width("9:16")
+    ground_row = GROUND_FRACTION * height_px
+    rows = np.arange(height_px)[None, :, None]
+    cols = np.arange(width_px)[None, None, :]
+    count = mask.sum(axis=(1, 2))
+    assert (count > 0).all(), "the body is visible in every frame"
+    lowest = np.where(mask, rows, -1).max(axis=(1, 2))
+    centre = (mask * cols).sum(axis=(1, 2)) / count
+    return (ground_row - lowest - 0.5) / ppm, (centre - width_px / 2) / ppm
+
+
+@pytest.fixture(scope="module")
+def stairs_clip(tmp_path_factory: pytest.TempPathFactory) -> tuple[Result, np.ndarray, np.ndarray]:
+    return _clip(tmp_path_factory.mktemp("stairs"), "A red ball bounces down stone stairs")
+
+
+def test_the_plan_has_stone_stairs_and_a_red_ball(stairs_clip) -> None:
+    result, _, _ = stairs_clip
+    (stairs,) = result.plan.fixtures
+    assert (stairs.name, stairs.material) == ("stairs", "stone")
+    (ball,) = result.plan.subjects
+    assert (ball.kind, ball.color_name, ball.material) == ("ball", "red", "rubber")
+
+
+def test_the_ball_drops_one_step_per_bounce(stairs_clip) -> None:
+    result, frames, _ = stairs_clip
+    heights, xs = _heights(_red(frames), frames)
+    # the lowest point of each bounce: a frame lower than both neighbours
+    dips = [k for k in range(1, len(heights) - 1)
+            if heights[k] <= heights[k - 1] and heights[k] < heights[k + 1]]  # fmt: skip
+    assert len(dips) >= STEPS + 1
+    rise = 1.0 / STEPS  # the catalogue's stairs: 1 m high
+    # Heights against the last dip, on the floor, read the same way: the colour mask stops a
+    # few pixels short of the ball's soft edge, the same few pixels on every frame.
+    floor = float(heights[dips[STEPS]])
+    landed = [float(heights[k]) - floor for k in dips[: STEPS + 1]]
+    expected = [rise * (STEPS - i) for i in range(STEPS)] + [0.0]
+    assert np.allclose(landed, expected, atol=0.03), (landed, expected)
+    steps_x = [float(xs[k]) for k in dips[:STEPS]]
+    assert all(b > a + 0.25 for a, b in zip(steps_x, steps_x[1:], strict=False))  # moving on down
+
+
+def test_each_step_sounds_on_the_frame_that_draws_it(stairs_clip) -> None:
+    result, frames, audio = stairs_clip
+    heights, _ = _heights(_red(frames), frames)
+    floor = float(heights[-1])  # at rest on the floor by the end
+    hits = [e for e in result.events if e.kind == "impact" and e.other == "stairs"]
+    assert len(hits) == STEPS
+    rise = 1.0 / STEPS
+    for step, event in enumerate(hits):
+        assert abs(onsets(audio, RATE, event.time) - event.frame / FPS) <= 1 / FPS
+        # on that frame the ball is drawn on the top of step `step` (counting from the top)
+        assert abs(float(heights[event.frame]) - floor - rise * (STEPS - step)) < 0.04
+
+
+def test_a_toy_car_rolls_off_the_desk_and_lands_on_the_rug(tmp_path: Path) -> None:
+    prompt = "a yellow toy car rolls off a desk and lands on a rug"
+    result, frames, audio = _clip(tmp_path, prompt)
+    assert [f.name for f in result.plan.fixtures] == ["desk", "rug"]
+    assert result.plan.subjects[0].color_name == "yellow"
+    px = frames.astype(int)
+    yellow = (px[..., 0] > 150) & (px[..., 1] > 120) & (px[..., 0] - px[..., 2] > 100)
+    heights, xs = _heights(yellow, frames)
+    landing = next(e for e in result.events if e.kind == "impact" and e.other == "rug")
+    on_rug = float(np.median(heights[landing.frame + 6 :]))
+    desk_top = 0.76 - 0.02  # the catalogue's desk, above the rug it lands on
+    # It starts on the desk and ends on the rug: nose-first off the edge, it may land on its
+    # roof, which puts its body a few centimetres lower than on its wheels.
+    assert abs(float(heights[0]) - on_rug - desk_top) < 0.1
+    assert on_rug < 0.08
+    assert float(xs[-1]) > float(xs[0]) + 0.8  # having rolled off to the right
+    assert abs(onsets(audio, RATE, landing.time) - landing.frame / FPS) <= 1 / FPS
