@@ -33,10 +33,12 @@ def worker_process_warm_up() -> None:
     """sora_site/worker.py: each Dramatiq worker process, before it consumes a message."""
     if not settings.WARM_UP:
         return
+    from gen_engine.director import warm_up as director_warm_up
     from moderation.classifier import warm_up
     from moderation.output_check import get_detector
 
     started = time.perf_counter()
     warm_up()
     get_detector()
+    director_warm_up()  # the vocabulary's embeddings: ~3 s the first prompt paid before
     logger.info("worker.warm_up.done", extra={"seconds": round(time.perf_counter() - started, 2)})

@@ -72,14 +72,28 @@ def test_warm_up_follows_its_setting(
     assert len(seen) == calls
 
 
-@pytest.mark.parametrize(("enabled", "calls"), [(True, 2), (False, 0)])
-def test_worker_warm_up_loads_the_classifier_and_the_output_detector(
+@pytest.mark.parametrize(("enabled", "calls"), [(True, 3), (False, 0)])
+def test_worker_warm_up_loads_the_classifier_the_output_detector_and_the_director(
     monkeypatch: pytest.MonkeyPatch, enabled: bool, calls: int
 ) -> None:
     loaded: list[str] = []
     monkeypatch.setattr("moderation.classifier.warm_up", lambda: loaded.append("classifier"))
     monkeypatch.setattr("moderation.output_check.get_detector", lambda: loaded.append("detector"))
+    monkeypatch.setattr("gen_engine.director.warm_up", lambda: loaded.append("director"))
     with override_settings(WARM_UP=enabled):
         warm_up.worker_process_warm_up()
-    assert sorted(loaded) == (["classifier", "detector"] if enabled else [])
+    assert sorted(loaded) == (["classifier", "detector", "director"] if enabled else [])
     assert len(loaded) == calls
+
+
+def test_a_fresh_worker_has_the_director_ready_before_its_first_job(tmp_path: Path) -> None:
+    # Issue 18: the first prompt a new worker planned used to spend ~3 s loading the director's
+    # model and vocabulary embeddings; the worker's warm-up now does that before any job.
+    script = (
+        "import django; django.setup(); from sora_site.warm_up import worker_process_warm_up; "
+        "import gen_engine.director as d; before = d.is_loaded(); worker_process_warm_up(); "
+        "print(before, d.is_loaded())"
+    )
+    result = _run(["-c", script], FRAMECAST_VAR_DIR=str(tmp_path), FRAMECAST_WARM_UP="1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "False True"
