@@ -20,6 +20,7 @@ class Ink:
     device: torch.device
     px_scale: float  # canvas width / 720: keeps line widths proportional
     ramps: dict[tuple[int, int, int], Tensor] = field(default_factory=dict)
+    rim: Tensor | None = None  # an edge colour for the subject being drawn (contrast.py)
 
     def __post_init__(self) -> None:
         lx, ly, lz = self.light.direction
@@ -66,6 +67,8 @@ class Ink:
         if margin:
             lo, hi = lo - margin, hi + margin
         outline = (self.outline_width, self.ink) if self.outline_width and not flat else None
+        if self.rim is not None and not flat:
+            outline = (max(self.outline_width, 2.2 * self.px_scale), self.rim)
         raster.paint(
             canvas, lo, hi, fn, self.ramp(colour),
             (lambda d, n: torch.ones_like(d)) if flat else self.shade,

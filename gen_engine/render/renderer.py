@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+from dataclasses import replace
 
 import numpy as np
 import numpy.typing as npt
@@ -15,13 +16,14 @@ from gen_engine.physics.fixtures import place_fixtures
 from gen_engine.physics.layout import GROUND_FRACTION, camera_of, style_of
 from gen_engine.render import figures, raster
 from gen_engine.render.camera import camera_path, view_at
+from gen_engine.render.contrast import background_colour, luminance, readable_colour, rim_colour
 from gen_engine.render.fixtures import paint_fixtures
 from gen_engine.render.ink import Ink
 from gen_engine.render.look import grade, grain_tile, light_for, vignette
 from gen_engine.render.painter import Painter
 from gen_engine.render.scenery import draw_setting
 from gen_engine.render.weather import Particles
-from gen_engine.types import GenerationSpec, ScenePlan, Simulation
+from gen_engine.types import GenerationSpec, ScenePlan, Simulation, Subject
 
 BATCH = 16
 # On a GPU each batch costs Python time to launch its small kernels; larger batches amortise it
@@ -93,7 +95,8 @@ class Renderer:
         if self.weather == "storm" and self.particles is not None:
             self.particles.kind = "rain"
         self.faces = self._load_faces()
-        self.subjects = {s.id: s for s in plan.subjects}
+        self.rims: dict[str, torch.Tensor] = {}
+        self.subjects = {s.id: self._readable(s, fog) for s in plan.subjects}
         self.upscale = None
         if block > 1:
             rows = (torch.arange(self.out_h, device=self.device) * self.h) // self.out_h
@@ -145,6 +148,29 @@ class Renderer:
                 graded = graded + self.grain.cpu().repeat(reps)[:rows, :cols]
             self.static_frame = None
         self.background = graded.clamp(0, 255).to(torch.uint8).to(self.device)
+
+    def _readable(self, subject: Subject, fog: bool) -> Subject:
+        """The subject in a colour that stands out from the background behind it (contrast.py),
+        judged where it starts and half way through the clip."""
+        track = next((t for t in self.sim.tracks if t.subject_id == subject.id), None)
+        if track is None or len(track.position) == 0:
+            return subject
+        x0, top = self.canvas_origin
+        half = max(subject.size, 0.1) * 0.5 * self.ppm
+        behind = []
+        for frame in (0, len(track.position) // 2):
+            x, y = (float(v) for v in track.position[frame])
+            col, row = (x - x0) * self.ppm, (top - y) * self.ppm
+            rows = slice(max(int(row - half), 0), max(int(row + half), 1))
+            cols = slice(max(int(col - half), 0), max(int(col + half), 1))
+            behind.append(background_colour(self.background, rows, cols))
+        mean = np.mean(np.stack(behind), axis=0)
+        colour, needs_rim = readable_colour(subject.color, mean, self.style, self.light,
+                                            self.weather, 0.25 if fog else 0.0)  # fmt: skip
+        if needs_rim:
+            self.rims[subject.id] = torch.tensor(rim_colour(luminance(mean)), dtype=torch.float32,
+                                                 device=self.device)  # fmt: skip
+        return subject if colour == subject.color else replace(subject, color=colour)
 
     def _load_faces(self) -> dict[str, torch.Tensor]:
         """Each cameo's face image, cropped to its central square, read once."""
@@ -216,6 +242,7 @@ class Renderer:
             subject = self.subjects.get(track.subject_id)
             if subject is None:
                 continue
+            self.ink.rim = self.rims.get(subject.id)
             if track.joints is not None and track.joints.shape[1] == len(sk.SKELETON):
                 face = self.faces.get(subject.cameo_id or "")
                 figures.biped(canvas, fr, subject, track, sl, self.ink, self.seed, face)
@@ -225,6 +252,7 @@ class Renderer:
                 figures.quadruped(canvas, fr, subject, track, sl, self.ink)
             else:
                 figures.thing(canvas, fr, subject, track, sl, self.ink)
+        self.ink.rim = None
         if self.particles is not None:
             self.particles.draw(pixels, first)
         if self.upscale is not None:

@@ -7,6 +7,7 @@ the decoded frames by colour, and heights are read against the ground line the r
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -75,7 +76,7 @@ def test_the_plan_has_stone_stairs_and_a_red_ball(stairs_clip) -> None:
 
 
 def test_the_ball_drops_one_step_per_bounce(stairs_clip) -> None:
-    result, frames, _ = stairs_clip
+    _, frames, _ = stairs_clip
     heights, xs = _heights(_red(frames), frames)
     # the lowest point of each bounce: a frame lower than both neighbours
     dips = [k for k in range(1, len(heights) - 1)
@@ -89,7 +90,7 @@ def test_the_ball_drops_one_step_per_bounce(stairs_clip) -> None:
     expected = [rise * (STEPS - i) for i in range(STEPS)] + [0.0]
     assert np.allclose(landed, expected, atol=0.03), (landed, expected)
     steps_x = [float(xs[k]) for k in dips[:STEPS]]
-    assert all(b > a + 0.25 for a, b in zip(steps_x, steps_x[1:], strict=False))  # moving on down
+    assert all(b > a + 0.25 for a, b in itertools.pairwise(steps_x))  # moving on down
 
 
 def test_each_step_sounds_on_the_frame_that_draws_it(stairs_clip) -> None:
