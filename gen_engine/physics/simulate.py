@@ -218,6 +218,7 @@ def _rigid_bodies(
 ) -> list[RigidBody]:
     bodies: list[RigidBody] = []
     surface = landing_surface(solids)
+    resting = 0
     drop = min(2.5, 0.55 * visible_height(spec))
     throwers = [a for a in animators.values() if isinstance(a, Biped)]
     thrower = next((a for a in throwers if a.action in ("throw", "toss", "pitch")), None)
@@ -252,8 +253,11 @@ def _rigid_bodies(
         elif action in THROWN_ACTIONS:
             _throw_setup(rb, thrower, group, toward, x0)
         if surface is not None and rb.path is None and rb.release == 0 and action in SET_ON:
-            _set_on(rb, surface, action)
-            surface = None  # one prop starts on the scenery; the rest stand where they are
+            _set_on(rb, surface, action, resting)
+            if action in REST_ACTIONS and resting < 3:
+                resting += 1  # things at rest line up along the shelf or table top
+            else:
+                surface = None  # one moving prop starts on the scenery; the rest stay put
         bodies.append(rb)
     # characters take part as kinematic colliders so objects can hit them
     if bodies:
@@ -272,10 +276,11 @@ def _rigid_bodies(
     return bodies
 
 
-SET_ON = FALL_ACTIONS | ROLL_ACTIONS | SLIDE_ACTIONS | DRIVE_ACTIONS | {"idle"}
+REST_ACTIONS = frozenset({"idle", "sit", "rest", "stand"})
+SET_ON = FALL_ACTIONS | ROLL_ACTIONS | SLIDE_ACTIONS | DRIVE_ACTIONS | REST_ACTIONS
 
 
-def _set_on(rb: RigidBody, surface: Solid, action: str) -> None:
+def _set_on(rb: RigidBody, surface: Solid, action: str, place: int = 0) -> None:
     """Start on the scenery: a ball dropped onto the top step, a toy car rolling along a desk
     towards its edge, a plate at rest on a shelf."""
     sx, sy = surface.start or (0.0, 0.0)
@@ -297,8 +302,9 @@ def _set_on(rb: RigidBody, surface: Solid, action: str) -> None:
         rb.velocity = (speed * direction, 0.0)
         if rb.shape.form == "circle":
             rb.spin = -speed * direction / max(lift, 1e-3)
-    else:
-        rb.position = (sx, sy + lift + 0.005)
+    else:  # at rest, side by side along the top
+        x0, x1 = surface.extent
+        rb.position = (min(sx + 0.25 * place * (x1 - x0), x1 - rb.shape.width), sy + lift + 0.005)
         rb.velocity = (0.0, 0.0)
     rb.path = None
 

@@ -6,6 +6,7 @@ import math
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import torch
@@ -324,24 +325,20 @@ def _ring(canvas: raster.Canvas, ink: Ink, c: Tensor, ang: Tensor, shape: Object
     ink.draw(canvas, raster.circle(spot, 0.12 * r), scaled(colour, 1.35), flat=True)
 
 
-def _slab(canvas: raster.Canvas, ink: Ink, c: Tensor, ang: Tensor, shape: ObjectShape,
-          s: Tensor, colour: RGB) -> None:  # fmt: skip
-    ink.draw(canvas, raster.box(c, _half(shape, s), -ang, rounding=0.35), colour)
-    top = (
-        c + torch.stack((torch.sin(ang), -torch.cos(ang)), -1) * (0.25 * shape.height * s)[:, None]
-    )
-    ink.draw(canvas, raster.box(top, _half(shape, s, 0.85, 0.3), -ang, rounding=0.5),
-             scaled(colour, 1.25))  # fmt: skip
+def _banded(canvas: raster.Canvas, ink: Ink, c: Tensor, ang: Tensor, shape: ObjectShape,
+            s: Tensor, colour: RGB, *, rounding: float, band: tuple[float, float, float, float],
+            shade: float) -> None:  # fmt: skip
+    """A rounded body with one band across its top: a book's lit cover, a bottle's cap.
+    band = (offset up from the centre, width, height as fractions of the body, its rounding)."""
+    up, across, tall, band_rounding = band
+    ink.draw(canvas, raster.box(c, _half(shape, s), -ang, rounding=rounding), colour)
+    offset = torch.stack((torch.sin(ang), -torch.cos(ang)), -1) * (up * shape.height * s)[:, None]
+    ink.draw(canvas, raster.box(c + offset, _half(shape, s, across, tall), -ang,
+                                rounding=band_rounding), scaled(colour, shade))  # fmt: skip
 
 
-def _tall(canvas: raster.Canvas, ink: Ink, c: Tensor, ang: Tensor, shape: ObjectShape,
-          s: Tensor, colour: RGB) -> None:  # fmt: skip
-    ink.draw(canvas, raster.box(c, _half(shape, s), -ang, rounding=0.6), colour)
-    lid = (
-        c + torch.stack((torch.sin(ang), -torch.cos(ang)), -1) * (0.42 * shape.height * s)[:, None]
-    )
-    ink.draw(canvas, raster.box(lid, _half(shape, s, 0.75, 0.12), -ang, rounding=0.8),
-             scaled(colour, 0.6))  # fmt: skip
+_slab = partial(_banded, rounding=0.35, band=(0.25, 0.85, 0.3, 0.5), shade=1.25)  # lit top face
+_tall = partial(_banded, rounding=0.6, band=(0.42, 0.75, 0.12, 0.8), shade=0.6)  # cap or rim
 
 
 def _kite(canvas: raster.Canvas, ink: Ink, c: Tensor, ang: Tensor, shape: ObjectShape,

@@ -16,8 +16,9 @@ def _k(c: tuple[int, int, int] | Colour, k: float) -> Colour:
 
 def paint_fixtures(p: Painter, solids: list[Solid]) -> None:
     for solid in solids:
-        x0, x1 = solid.extent
-        p.contact_shadow(x0, x1, 0.0, 0.45)
+        if solid.shape not in ("shelf", "hoop"):  # those hang on a wall or stand on a pole
+            x0, x1 = solid.extent
+            p.contact_shadow(x0, x1, 0.0, 0.45)
     for solid in solids:
         _paint(p, solid)
 
