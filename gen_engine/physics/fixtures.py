@@ -106,11 +106,11 @@ def _solid(fixture: Fixture, x0: float, width: float, height: float) -> Solid:
     if shape == "hoop":  # pole at the right, backboard facing left, rim in front of it
         pole = _box(x1 - 0.12, x1, 0.0, HOOP_RIM_HEIGHT + 0.4)
         board_x = x1 - 0.12
-        board = _box(board_x - 0.04, board_x, HOOP_RIM_HEIGHT - 0.15, HOOP_RIM_HEIGHT + 0.9)
-        rim = ((board_x - 0.04 - RIM_DIAMETER, HOOP_RIM_HEIGHT, 0.012),
-               (board_x - 0.06, HOOP_RIM_HEIGHT, 0.012))  # fmt: skip
+        board = _box(board_x - 0.08, board_x, HOOP_RIM_HEIGHT - 0.15, HOOP_RIM_HEIGHT + 0.9)
+        rim = ((board_x - 0.08 - RIM_DIAMETER, HOOP_RIM_HEIGHT, 0.012),
+               (board_x - 0.1, HOOP_RIM_HEIGHT, 0.012))  # fmt: skip
         return made(polygons=(pole, board), circles=rim,
-                     extent=(board_x - 0.04 - RIM_DIAMETER, x1))  # fmt: skip
+                     extent=(board_x - 0.08 - RIM_DIAMETER, x1))  # fmt: skip
     if shape == "goal":
         posts = (_box(x0, x0 + 0.06, 0.0, height), _box(x1 - 0.06, x1, 0.0, height),
                  _box(x0, x1, height - 0.06, height))  # fmt: skip

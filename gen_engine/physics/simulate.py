@@ -19,7 +19,7 @@ from typing import TypeAlias
 import numpy as np
 
 from gen_engine.physics.biped import THROW_RELEASE, Biped
-from gen_engine.physics.fixtures import Solid, landing_surface, place_fixtures
+from gen_engine.physics.fixtures import HOOP_RIM_HEIGHT, Solid, landing_surface, place_fixtures
 from gen_engine.physics.flyer import Flyer, is_flyer
 from gen_engine.physics.layout import (
     object_shape,
@@ -251,7 +251,7 @@ def _rigid_bodies(
         elif subject.kind.strip().lower() == "balloon" or action in ("float", "hover"):
             rb.path = _float_path(x0, half_h + 0.6, 0.9 * visible_height(spec))
         elif action in THROWN_ACTIONS:
-            _throw_setup(rb, thrower, group, toward, x0)
+            _throw_setup(rb, thrower, group, toward, x0, _aim(solids))
         if surface is not None and rb.path is None and rb.release == 0 and action in SET_ON:
             _set_on(rb, surface, action, resting)
             if action in REST_ACTIONS and resting < 3:
@@ -350,8 +350,24 @@ def _float_path(x0: float, y0: float, top: float) -> PathFn:
     return path
 
 
+def _aim(solids: list[Solid]) -> tuple[float, float] | None:
+    """Where a throw goes when the scene has a hoop: a bank shot, the backboard a little above
+    the rim (the board's face, so the ball rebounds off it)."""
+    hoop = next((s for s in solids if s.shape == "hoop"), None)
+    if hoop is None:
+        return None
+    board = hoop.polygons[1]
+    face_x = min(x for x, _ in board)
+    return face_x, HOOP_RIM_HEIGHT + 0.35
+
+
 def _throw_setup(
-    rb: RigidBody, thrower: Biped | None, group: int, toward: float, x0: float
+    rb: RigidBody,
+    thrower: Biped | None,
+    group: int,
+    toward: float,
+    x0: float,
+    aim: tuple[float, float] | None = None,
 ) -> None:
     if thrower is None:
         rb.position = (x0 - toward * 0.5, 1.2)
@@ -363,6 +379,11 @@ def _throw_setup(
     lift = rb.shape.height / 2
     rb.position = (float(hand[0]), float(hand[1]) + lift)
     rb.velocity = (facing * 3.2, 4.0)
+    if aim is not None:  # a ballistic arc that meets the aim point after `flight` seconds
+        dx = aim[0] - rb.shape.width / 2 - rb.position[0]
+        dy = aim[1] - rb.position[1]
+        flight = max(0.6, min(1.2, abs(dx) / 3.0))
+        rb.velocity = (dx / flight, (dy + 0.5 * 9.81 * flight * flight) / flight)
     rb.spin = -facing * 3.0
     rb.release = THROW_RELEASE
     rb.group = group

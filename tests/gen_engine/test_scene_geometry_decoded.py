@@ -123,3 +123,31 @@ def test_a_toy_car_rolls_off_the_desk_and_lands_on_the_rug(tmp_path: Path) -> No
     assert on_rug < 0.08
     assert float(xs[-1]) > float(xs[0]) + 0.8  # having rolled off to the right
     assert abs(onsets(audio, RATE, landing.time) - landing.frame / FPS) <= 1 / FPS
+
+
+def test_a_shot_rebounds_off_the_backboard_at_a_plausible_angle(tmp_path: Path) -> None:
+    result, frames, audio = _clip(tmp_path, "a boy shoots a basketball at the hoop in the gym")
+    assert [f.name for f in result.plan.fixtures] == ["basketball hoop"]
+    hit = next(e for e in result.events if e.kind == "impact" and e.other == "basketball hoop")
+    height_px, width_px = frames.shape[1:3]
+    ppm = width_px / world_width("9:16")
+    above_floor = np.arange(height_px)[None, :, None] < GROUND_FRACTION * height_px - 1.5 * ppm
+    px = frames.astype(int)
+    orange = (px[..., 0] > 150) & (px[..., 1] > 50) & (px[..., 1] < 150) & (px[..., 2] < 90)
+    ball = orange & above_floor
+    cols = np.arange(width_px)[None, None, :]
+    rows = np.arange(height_px)[None, :, None]
+    k = hit.frame
+    window = range(k - 3, k + 4)
+    assert all(ball[i].sum() > 10 for i in window), "the ball is in the air around the hit"
+    x = {i: float((ball[i] * cols).sum() / ball[i].sum()) / ppm for i in window}
+    y = {i: -float((ball[i] * rows).sum() / ball[i].sum()) / ppm for i in window}
+    dt = 2 / FPS
+    vx_in, vx_out = (x[k - 1] - x[k - 3]) / dt, (x[k + 3] - x[k + 1]) / dt
+    vy_in, vy_out = (y[k - 1] - y[k - 3]) / dt, (y[k + 3] - y[k + 1]) / dt
+    assert vx_in > 1.0 and vx_out < 0  # towards the board, then back off it
+    # leather on a hard board gives back about half its speed across the board (0.62 x 0.8)
+    assert 0.3 < -vx_out / vx_in < 0.75, (vx_in, vx_out)
+    # along the board the ball keeps its motion, less what gravity takes in 4 frames
+    assert abs((vy_out - vy_in) + 9.81 * 4 / FPS) < 1.2, (vy_in, vy_out)
+    assert abs(onsets(audio, RATE, hit.time) - hit.frame / FPS) <= 1 / FPS
