@@ -123,6 +123,10 @@ class Reading:
         return [d for d in self.drafts if not d.removed]
 
 
+def _is_pan_food(kind: KindTerm) -> bool:
+    return kind.form == "disc" and kind.default_material == "flesh"
+
+
 def _noun_next(clause: Sequence[Item], position: int) -> bool:
     """Whether a subject noun follows (after its adjectives): "a family of ducks"."""
     for item in clause[position + 1 :]:
@@ -397,7 +401,9 @@ class Reader:
             return
         doer_action, object_action = OBJECT_ACTIONS[verb.name]
         for draft in objects:
-            draft.action = term(ACTION, object_action)
+            # Food in a pan is tossed to flip it, not thrown away: "a cook tosses a pancake".
+            flipped = verb.name in ("throw", "flip") and _is_pan_food(draft.kind)
+            draft.action = term(ACTION, "flip" if flipped else object_action)
         for doer in doers:
             if doer.action is verb and doer_action != verb.name:
                 doer.action = term(ACTION, doer_action)

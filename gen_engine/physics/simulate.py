@@ -250,6 +250,8 @@ def _rigid_bodies(
             rb.path = _kite_path(x0, 0.7 * visible_height(spec), band)
         elif subject.kind.strip().lower() == "balloon" or action in ("float", "hover"):
             rb.path = _float_path(x0, half_h + 0.6, 0.9 * visible_height(spec))
+        elif action == "flip" and thrower is not None:
+            _toss_setup(rb, thrower, group)
         elif action in THROWN_ACTIONS:
             _throw_setup(rb, thrower, group, toward, x0, _aim(solids))
         if surface is not None and rb.path is None and rb.release == 0 and action in SET_ON:
@@ -348,6 +350,36 @@ def _float_path(x0: float, y0: float, top: float) -> PathFn:
         return np.stack([x, y], -1), 0.08 * np.sin(1.1 * times)
 
     return path
+
+
+TOSS_HEIGHT = 0.55  # metres a pancake rises above the pan
+
+
+def _toss_setup(rb: RigidBody, thrower: Biped, group: int) -> None:
+    """A pancake tossed from the pan: it leaves the hand at the release, turns over once in
+    the air and comes back down to where it left, into the hand (the pan), which then keeps
+    it."""
+    hand_at_release = thrower.pose(np.array([THROW_RELEASE]))[0, JOINT["r_hand"]]
+    lift = rb.shape.height / 2
+    x0, y0 = float(hand_at_release[0]), float(hand_at_release[1]) + lift
+    up = math.sqrt(2 * 9.81 * TOSS_HEIGHT)
+    flight = 2 * up / 9.81
+    hand_of = thrower
+
+    def path(times: FloatArray) -> tuple[FloatArray, FloatArray]:
+        held = hand_of.pose(times)[:, JOINT["r_hand"]] + np.array([0.0, lift])
+        t = times - THROW_RELEASE
+        flying = (t >= 0) & (t <= flight)
+        after = t > flight
+        centre = held.copy()  # in the hand before the toss, and again once caught
+        centre[flying, 0] = x0
+        centre[flying, 1] = y0 + up * t[flying] - 0.5 * 9.81 * t[flying] ** 2
+        angle = np.where(flying, -2 * np.pi * np.clip(t / flight, 0, 1), 0.0)
+        angle[after] = -2 * np.pi
+        return centre, angle
+
+    rb.path = path
+    rb.group = group
 
 
 def _aim(solids: list[Solid]) -> tuple[float, float] | None:

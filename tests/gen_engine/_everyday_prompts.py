@@ -16,7 +16,7 @@ PROMPTS: list[tuple[str, str]] = [
     ("a girl throws a frisbee to her dog in the park", "girl>throw; frisbee; frisbee>throw; dog; @park"),
     ("a toy car rolls off a desk and lands on a rug", "toy car; toy car>roll; desk; rug"),
     ("a man kicks a can down an empty road", "man>kick; can; can>kick; @highway"),
-    ("a cook tosses a pancake in a busy kitchen", "person>throw; pancake; pancake>throw; @kitchen"),
+    ("a cook tosses a pancake in a busy kitchen", "person>throw; pancake; pancake>flip; @kitchen"),
     ("a basketball bounces near a hoop in the gym", "basketball; basketball>bounce; basketball hoop; @gym"),
     ("an astronaut walks slowly on the moon", "person>walk; @moon"),
     ("a cat sleeps on a sofa in the living room", "cat; sofa; @living room"),

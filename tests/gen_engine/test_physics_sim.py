@@ -170,3 +170,28 @@ def test_skeleton_lists_parents_before_children() -> None:
     for name, parent in SKELETON:
         assert parent is None or parent in seen
         seen.add(name)
+
+
+def test_a_tossed_pancake_turns_over_once_and_comes_back_to_the_hand() -> None:
+    from gen_engine.director import plan_scene
+    from gen_engine.physics.biped import THROW_RELEASE
+    from gen_engine.physics.simulate import TOSS_HEIGHT
+
+    p = plan_scene("a cook tosses a pancake in a busy kitchen")
+    assert [s.action for s in p.subjects] == ["throw", "flip"]
+    sim = simulate(p, spec(duration=3))
+    cook, pancake = sim.tracks
+    assert cook.joints is not None
+    release = math.ceil(THROW_RELEASE * sim.fps)
+    heights = pancake.position[:, 1]
+    top = int(np.argmax(heights))
+    assert heights[top] - heights[release] > 0.8 * TOSS_HEIGHT  # it leaves the pan
+    assert abs(pancake.position[top, 0] - pancake.position[release, 0]) < 0.02  # straight up
+    landed = top + (top - release) + 2
+    assert abs(pancake.angle[landed] - pancake.angle[release]) == pytest.approx(2 * math.pi, 0.05)
+    # once down it rides in the hand again: it moves as the hand moves
+    drift = np.abs(
+        np.diff(pancake.position[landed:], axis=0)
+        - np.diff(cook.joints[landed:, JOINT["r_hand"]], axis=0)
+    ).max()
+    assert drift < 1e-6
