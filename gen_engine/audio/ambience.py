@@ -14,6 +14,7 @@ import numpy.typing as npt
 from scipy import signal
 
 from gen_engine.audio import synth
+from gen_engine.catalogue import place as catalogue_place
 from gen_engine.audio.synth import Mono, Stereo
 
 BED_LEVEL = 0.035  # RMS of a bed before the master: well under dialogue and foley
@@ -121,8 +122,12 @@ _SETTING_BEDS: tuple[tuple[tuple[str, ...], tuple[tuple[Bed, float], ...]], ...]
 def ambience(
     setting: str, weather: str, time_of_day: str, rng: np.random.Generator, count: int, sr: int
 ) -> Stereo:
-    """The bed for a scene, at about BED_LEVEL RMS."""
-    place = setting.lower()
+    """The bed for a scene, at about BED_LEVEL RMS. A setting is heard through its recipe as
+    well as its name: a savanna sounds like a field, a canyon like a desert, a river like a
+    lake."""
+    found = catalogue_place(setting)
+    recipe = {"water": "lake"}.get(found.recipe, found.recipe) if found else ""
+    place = f"{setting.lower()} {recipe}"
     layers: list[tuple[Bed, float]] = []
     for words, beds in _SETTING_BEDS:
         if any(word in place for word in words):

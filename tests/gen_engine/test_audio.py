@@ -105,6 +105,10 @@ def test_settings_have_different_ambience() -> None:
     # A studio is mostly low room tone; a beach's surf wash reaches into the kHz.
     assert spectrum_share("studio", 20, 300) > 0.6
     assert spectrum_share("beach", 500, 3000) > 2 * spectrum_share("studio", 500, 3000)
+    # Places heard through their recipe: a river washes like a lake, a savanna has the
+    # field's birds (kHz chirps), neither sounds like an empty room.
+    assert spectrum_share("river", 500, 3000) > 2 * spectrum_share("studio", 500, 3000)
+    assert spectrum_share("savanna", 2000, 8000) > 2 * spectrum_share("studio", 2000, 8000)
 
 
 def test_sound_cues_are_heard() -> None:
