@@ -14,8 +14,8 @@ import numpy.typing as npt
 from scipy import signal
 
 from gen_engine.audio import synth
-from gen_engine.catalogue import place as catalogue_place
 from gen_engine.audio.synth import Mono, Stereo
+from gen_engine.catalogue import place as catalogue_place
 
 BED_LEVEL = 0.035  # RMS of a bed before the master: well under dialogue and foley
 
