@@ -31,7 +31,8 @@ class Ink:
         )
         if self.style == "pixel":
             self.soft = 0.5
-        self.outline_width = 1.8 * self.px_scale if self.style == "anime" else 0.0
+        outline = {"anime": 1.8, "cartoon": 3.0, "sketch": 1.4}.get(self.style, 0.0)
+        self.outline_width = outline * self.px_scale
         self.glow = 6.0 * self.px_scale if self.style == "neon" else 0.0
         self.ink = torch.tensor([22.0, 20.0, 30.0], device=self.device)
 

@@ -80,8 +80,9 @@ def grade(rgb: Tensor, style: str, light: Light, weather: str, fog_amount: float
         x = _saturate(x, 0.92)
     elif style == "anime":
         x = _saturate(x, 1.25) * 1.04
-    elif style == "claymation":
-        x = _saturate(x * torch.tensor([1.05, 1.0, 0.93], device=rgb.device), 1.1)
+    elif style == "claymation":  # warm, matte plasticine: lifted blacks, softer contrast
+        x = _saturate(x * torch.tensor([1.1, 1.0, 0.86], device=rgb.device), 1.25)
+        x = (x - 128) * 0.82 + 140
     elif style == "watercolor":
         x = 255 - (255 - _saturate(x, 0.85)) * 0.78
     elif style == "neon":
@@ -90,6 +91,12 @@ def grade(rgb: Tensor, style: str, light: Light, weather: str, fog_amount: float
         x = torch.round(_saturate(x, 1.15) / 36) * 36
     elif style == "vintage":
         x = _saturate(x, 0.6) * torch.tensor([1.08, 1.0, 0.82], device=rgb.device) + 10
+    elif style == "cartoon":  # bright, saturated, lifted shadows
+        x = _saturate(x, 1.4) * 1.08 + 12
+    elif style == "sketch":  # graphite on warm paper: tone only, pale, the paper showing
+        y = _luma(x)
+        paper = torch.tensor([246.0, 240.0, 228.0], device=rgb.device)
+        x = paper - (255 - y) * 0.62 * torch.tensor([1.0, 1.0, 1.04], device=rgb.device)
     return x.clamp(0, 255)
 
 
@@ -102,6 +109,8 @@ def shade_levels(style: str) -> Tensor:
         return torch.round(levels * 3) / 3
     if style == "watercolor":
         return 0.85 + 0.15 * levels
+    if style == "cartoon":  # cel shading: shadow, base, highlight
+        return torch.where(levels > 1.1, 1.15, torch.where(levels > 0.55, 1.0, 0.72))
     return levels
 
 
@@ -118,7 +127,13 @@ def vignette(size: int, strength: float, device: torch.device) -> Tensor:
 
 
 def grain_tile(style: str, seed: int, device: torch.device) -> Tensor | None:
-    amplitude = {"cinematic": 4.0, "noir": 7.0, "vintage": 6.0, "claymation": 2.0}.get(style)
+    amplitude = {"cinematic": 4.0, "noir": 7.0, "vintage": 6.0, "claymation": 2.0,
+                 "sketch": 5.0}.get(style)  # fmt: skip
+    if style == "claymation":  # thumb-pressed clay: soft dents a few pixels across
+        g = torch.Generator().manual_seed(seed)
+        dents = torch.nn.functional.interpolate(torch.randn(1, 1, 32, 32, generator=g),
+                                                size=(128, 128), mode="bicubic")[0, 0]  # fmt: skip
+        return (dents * 5)[..., None].expand(128, 128, 3).contiguous().to(device)
     if style == "watercolor":  # paper: low-frequency blotches plus fibres
         g = torch.Generator().manual_seed(seed)
         coarse = torch.randn(1, 1, 16, 16, generator=g)

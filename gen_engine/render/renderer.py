@@ -206,6 +206,19 @@ class Renderer:
         return np.stack([v.ax + pts[..., 0] * v.s, v.ay - pts[..., 1] * v.s], -1) * scale
 
     def render(self, start: int, stop: int) -> npt.NDArray[np.uint8]:
+        """Frames start..stop-1. Claymation moves on twos, as stop motion is shot: each odd
+        frame repeats the even one before it (the sound stays on the exact sample, so a contact
+        is heard at most one frame from the picture that shows it)."""
+        out = self._render(start, stop)
+        if self.style != "claymation":
+            return out
+        start = max(0, start)
+        for i in range(len(out)):
+            if (start + i) % 2 == 1:
+                out[i] = out[i - 1] if i > 0 else self._render(start + i - 1, start + i)[0]
+        return out
+
+    def _render(self, start: int, stop: int) -> npt.NDArray[np.uint8]:
         start, stop = max(0, start), min(stop, self.sim.frame_count)
         out = np.empty((max(stop - start, 0), self.out_h, self.out_w, 3), np.uint8)
         direct = self.device.type == "cpu" and self.upscale is None

@@ -75,3 +75,27 @@ def test_an_explicit_colour_is_only_nudged_and_a_rim_does_the_rest() -> None:
     colour, rim = readable_colour((215, 40, 40), grey, "cinematic", light_for("day"), "clear", 0.0)
     assert colour == (215, 40, 40) and not rim
     assert MIN_CONTRAST >= 40
+
+
+def test_the_styles_look_different_from_one_another() -> None:
+    """Every pair of styles differs visibly on the same frame of the same scene (mean absolute
+    difference of at least 10 levels), and claymation moves on twos."""
+    prompt = "a girl in a red jacket walks a dog in a park"
+    base = plan_scene(prompt)
+    spec = GenerationSpec(prompt=prompt, duration=5, resolution=480, seed=0)
+    looks = {}
+    for style in STYLES:
+        plan = dataclasses.replace(base, style=style)
+        renderer = Renderer(plan, simulate(plan, spec), spec)
+        looks[style] = renderer.render(40, 44).astype(np.float32)
+    close = [
+        (a, b, round(float(np.abs(looks[a] - looks[b]).mean()), 1))
+        for i, a in enumerate(STYLES) for b in STYLES[i + 1 :]
+        if float(np.abs(looks[a] - looks[b]).mean()) < 10.0
+    ]  # fmt: skip
+    assert not close, close
+    clay = looks["claymation"]
+    assert np.array_equal(clay[1], clay[0]) and np.array_equal(clay[3], clay[2])  # frames 41, 43
+    assert not np.array_equal(clay[2], clay[0])
+    cinematic = looks["cinematic"]
+    assert not np.array_equal(cinematic[1], cinematic[0])
