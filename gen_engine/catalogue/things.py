@@ -18,6 +18,7 @@ FIGURES: dict[str, tuple[float, float]] = {
     "box": (1.0, 0.85),  # crates, gifts, chairs seen side-on
     "tall": (0.45, 1.0),  # bottles, cups, vases, lamps: standing upright
     "stick": (1.0, 0.1),  # bats, brooms, swords, umbrellas lying down
+    "plank": (1.0, 0.05),  # paddleboards, sleds: long and thin, to stand or ride on
     "ring": (1.0, 1.0),  # tyres, donuts, hoops: a circle with a hole
     "kite": (0.8, 1.0),  # a diamond on a string that flies on the wind
 }
@@ -123,9 +124,6 @@ phone/smartphone/cellphone | 0.15 | glass | black silver
 laptop/computer | 0.35 | metal | silver gray
 tablet/ipad | 0.25 | glass | black silver
 tray | 0.45 | metal | silver
-sled/sledge/toboggan | 1.2 | wood | red brown
-paddleboard/paddle board/sup | 3.0 | plastic | yellow blue white
-bodyboard/boogie board | 1.0 | foam | blue yellow
 suitcase/luggage/briefcase | 0.6 | leather | black brown blue
 backpack/rucksack/bag/schoolbag | 0.45 | fabric | red blue black green
 purse/handbag/wallet | 0.25 | leather | brown black red
@@ -154,6 +152,12 @@ basket/picnic basket | 0.4 | wood | tan brown
 hat/cap/helmet | 0.3 | fabric | red blue black
 shoe/sneaker/boot | 0.3 | leather | white black brown
 glove/mitten | 0.25 | leather | brown
+""")
+
+_PLANKS = _rows("plank", "idle", """
+sled/sledge/toboggan | 1.2 | wood | red brown
+paddleboard/paddle board/sup/stand up paddleboard | 2.6 | foam | yellow blue white
+bodyboard/boogie board | 1.0 | foam | blue yellow
 """)
 
 _BOXES = _rows("box", "idle", """
@@ -366,6 +370,6 @@ submarine/sub | 10.0 | metal | yellow gray
 # fmt: on
 
 THINGS: tuple[Thing, ...] = (
-    _SPHERES + _DISCS + _SLABS + _BOXES + _TALLS + _STICKS + _RINGS + _FLYING
+    _SPHERES + _DISCS + _SLABS + _PLANKS + _BOXES + _TALLS + _STICKS + _RINGS + _FLYING
     + _QUADRUPEDS + _FLYERS + _SWIMMERS + _BIPEDS + _VEHICLES
 )  # fmt: skip

@@ -53,14 +53,23 @@ class Biped:
     duration: float  # physics seconds
     target_x: float = 0.0  # where a throw goes
     events: list[MotionEvent] = field(default_factory=list)
+    base: float = 0.0  # height of what it stands on (a board on the water), metres
+
+    def pose(self, t: FloatArray) -> FloatArray:
+        """Joint positions (N, J, 2) at physics times t, standing on `base`."""
+        joints = self._pose(t)
+        if self.base:
+            joints = joints.copy()
+            joints[..., 1] += self.base
+        return joints
 
     def _gait(self) -> Gait:
         g = GAIT_ACTIONS[self.action]
         scale = self.height / 1.7
         return Gait(g.speed * scale, g.frequency, g.duty, g.lift * self.height)
 
-    def pose(self, t: FloatArray) -> FloatArray:
-        """Joint positions (N, J, 2) at physics times t."""
+    def _pose(self, t: FloatArray) -> FloatArray:
+        """Joint positions (N, J, 2) at physics times t, on the ground."""
         self.events = []  # recomputed on every call; callers read them after the frame pass
         h = self.height
         n = len(t)
@@ -73,7 +82,7 @@ class Biped:
         if a in ("swim", "fly"):  # a walking stride turned horizontal, off the ground
             self.action = "walk"
             try:
-                joints = self.pose(t)
+                joints = self._pose(t)
             finally:
                 self.action = a
             self.events = []
@@ -87,7 +96,7 @@ class Biped:
         if a in ("spin", "ride"):
             self.action = "dance" if a == "spin" else "sit"
             try:
-                return self.pose(t)
+                return self._pose(t)
             finally:
                 self.action = a
         if a in GAIT_ACTIONS:

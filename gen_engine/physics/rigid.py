@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pymunk
@@ -24,6 +24,10 @@ from gen_engine.physics.materials import material_of
 from gen_engine.physics.skeleton import FloatArray
 
 MIN_IMPACT_SPEED = 0.3  # m/s; slower touches (a ball settling) make no sound
+WATER_DENSITY = 1000.0
+LAKE_BED = -4.0  # with water for ground, the surface is y = 0 and the bed is this deep
+SPLASH_SPEED = 0.5  # m/s down through the surface to be heard
+FLOAT_SAMPLES = 7  # points along a box's underside where buoyancy pushes (so it rocks)
 SUBSTEP_TARGET = 1 / 480  # seconds of physics time
 MAX_SPEED = 25.0  # m/s
 REPEAT_GAP = 0.08  # s; a pair touching again sooner is the same rattle, not a new hit
@@ -54,6 +58,10 @@ class RigidBody:
     held: Callable[[FloatArray], FloatArray] | None = None  # (N,) times -> (N, 2) before release
     group: int = 0  # bodies of one group never collide (a thrower and what it throws)
     kicked_by: str = ""  # the character whose foot launches it at `release`
+    # (time, impulse (x, y) N*s, where along the body from its centre, metres): a push it gets
+    # at that moment, e.g. a rider landing on a board
+    pushes: list[tuple[float, tuple[float, float], float]] = field(default_factory=list)
+    density: float | None = None  # kg/m^3 instead of the material's (a board with its rider)
     # kinematic bodies follow a path instead of forces: times -> (N, 2) centres and (N,) angles
     path: Callable[[FloatArray], tuple[FloatArray, FloatArray]] | None = None
     body: pymunk.Body | None = field(default=None, repr=False)
@@ -61,6 +69,8 @@ class RigidBody:
 
 def _make_body(rb: RigidBody) -> tuple[pymunk.Body, list[pymunk.Shape]]:
     mat = material_of(rb.material)
+    if rb.density is not None:
+        mat = replace(mat, density=rb.density)
     w, h = rb.shape.width, rb.shape.height
     if rb.path is not None:
         body = pymunk.Body(body_type=pymunk.Body.KINEMATIC)
@@ -95,6 +105,33 @@ def _make_body(rb: RigidBody) -> tuple[pymunk.Body, list[pymunk.Shape]]:
     return body, shapes
 
 
+def _buoyancy(body: pymunk.Body, shape: ObjectShape, dt: float) -> bool:
+    """Push a body up by the water it displaces (y < 0 is under water), at points along its
+    underside so a board that is pushed down on one end rocks back; water drag slows it.
+    True when any of it is under the surface."""
+    w, h = shape.width, shape.height
+    if shape.form == "circle":
+        r = w / 2
+        volume = 4 / 3 * math.pi * r**3
+        fraction = min(max((r - body.position.y) / (2 * r), 0.0), 1.0)
+        body.apply_force_at_world_point((0.0, WATER_DENSITY * 9.81 * volume * fraction),
+                                        body.position)  # fmt: skip
+    else:
+        volume = w * h * min(w, h)
+        fraction = 0.0
+        for i in range(FLOAT_SAMPLES):
+            local = (-w / 2 + w * (i + 0.5) / FLOAT_SAMPLES, -h / 2)
+            point = body.local_to_world(local)
+            depth = min(max(-point.y / h, 0.0), 1.0)
+            fraction += depth / FLOAT_SAMPLES
+            lift = WATER_DENSITY * 9.81 * volume / FLOAT_SAMPLES * depth
+            body.apply_force_at_world_point((0.0, lift), point)
+    if fraction > 0:
+        body.velocity = body.velocity * max(0.0, 1.0 - 2.5 * fraction * dt)
+        body.angular_velocity *= max(0.0, 1.0 - 2.0 * fraction * dt)
+    return fraction > 0
+
+
 def run_world(
     bodies: list[RigidBody],
     frame_dt: float,
@@ -111,7 +148,11 @@ def run_world(
     space.iterations = 20
     space.collision_slop = 0.0005
     ground_mat = material_of(ground)
-    floor = pymunk.Poly(space.static_body, [(-200, -2), (200, -2), (200, 0), (-200, 0)])
+    water = ground == "water"
+    bed = LAKE_BED if water else 0.0
+    floor = pymunk.Poly(
+        space.static_body, [(-200, bed - 2), (200, bed - 2), (200, bed), (-200, bed)]
+    )
     walls = [pymunk.Segment(space.static_body, (x, 0), (x, 60), 0.01) for x in (-wall_x, wall_x)]
     labels: dict[pymunk.Shape, tuple[str, str]] = {floor: ("ground", ground)}
     for s in (floor, *walls):
@@ -186,8 +227,34 @@ def run_world(
     angles = np.zeros((len(bodies), frame_count))
     added = [False] * len(bodies)
     kinematic = [(rb, paths[id(rb)]) for rb in bodies if rb.path is not None]
+    pushes = sorted((t, rb, impulse, along) for rb in bodies for t, impulse, along in rb.pushes)
+    below: dict[int, bool] = {}
+    last_splash: dict[int, float] = {}
     for step in range(total + 1):
         now = step * dt
+        while pushes and pushes[0][0] <= now:
+            _, rb, impulse, along = pushes.pop(0)
+            if rb.body is not None and rb.body.space is not None:
+                rb.body.apply_impulse_at_local_point(impulse, (along, 0.0))
+        if water:
+            for rb in bodies:
+                floating = rb.body
+                if (
+                    floating is None
+                    or floating.space is None
+                    or (floating.body_type != pymunk.Body.DYNAMIC)
+                ):
+                    continue
+                sunk = _buoyancy(floating, rb.shape, dt)
+                key = id(floating)
+                falling = -floating.velocity.y
+                if sunk and not below.get(key, False) and falling > SPLASH_SPEED:
+                    if now - last_splash.get(key, -1.0) > 0.3:
+                        last_splash[key] = now
+                        where = (floating.position.x, floating.position.y)
+                        contacts.append(Contact(rb.subject_id, "ground", now, falling,
+                                                rb.material, where, floating.angle))  # fmt: skip
+                below[key] = sunk
         if step % substeps == 0:
             frame = step // substeps
             for i, (rb, shapes) in enumerate(pending):

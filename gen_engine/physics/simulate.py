@@ -13,6 +13,7 @@ off the ground), so the frame showing the contact is never more than one frame l
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from collections.abc import Callable, Sequence
 from typing import TypeAlias
 
@@ -29,10 +30,10 @@ from gen_engine.physics.layout import (
     visible_height,
     world_width,
 )
-from gen_engine.physics.materials import ground_material, is_animal, is_water
+from gen_engine.physics.materials import ground_material, is_animal, is_water, material_of
 from gen_engine.physics.motion import MotionEvent
 from gen_engine.physics.quadruped import Quadruped
-from gen_engine.physics.rigid import Contact, RigidBody, run_world
+from gen_engine.physics.rigid import WATER_DENSITY, Contact, RigidBody, run_world
 from gen_engine.physics.skeleton import JOINT, FloatArray, fold
 from gen_engine.types import (
     MOUTH_RATE,
@@ -90,7 +91,8 @@ def simulate(
                                         phys_duration, target)  # fmt: skip
 
     solids = place_fixtures(plan.fixtures, width)
-    bodies = _rigid_bodies(plan, spec, slots, animators, band, solids)
+    rides = _boards_ridden(plan, animators) if water else {}
+    bodies = _rigid_bodies(plan, spec, slots, animators, band, solids, rides, frame_times)
     positions = np.zeros((0, frames, 2))
     angles = np.zeros((0, frames))
     contacts: list[Contact] = []
@@ -134,7 +136,12 @@ def simulate(
         if subject.id in animators:
             anim = animators[subject.id]
             joints = anim.pose(frame_times)
-            events += _motion_events(anim.events, subject, scale, clip_frame, pan_of, water, frames)
+            board = next((b for b, rider in rides.items() if rider is anim), None)
+            moved = _motion_events(anim.events, subject, scale, clip_frame, pan_of,
+                                   water and board is None, frames)  # fmt: skip
+            if board is not None:  # a rider lands on its board, not on the water
+                moved = [replace(e, other=board) if e.kind == "land" else e for e in moved]
+            events += moved
             centre = joints[:, :2].mean(axis=1) if isinstance(anim, Quadruped) else joints[:, 0]
             angle = np.zeros(frames)
             if isinstance(anim, Biped):
@@ -215,6 +222,8 @@ def _rigid_bodies(
     animators: dict[str, Animator],
     band: tuple[float, float],
     solids: list[Solid],
+    rides: dict[str, Biped] | None = None,
+    frame_times: FloatArray | None = None,
 ) -> list[RigidBody]:
     bodies: list[RigidBody] = []
     surface = landing_surface(solids)
@@ -231,7 +240,10 @@ def _rigid_bodies(
         half_h = shape.height / 2
         toward = -1.0 if x0 > 0 else 1.0
         rb = RigidBody(subject.id, shape, subject.material, (x0, half_h), group=group)
-        if subject.category == "vehicle":
+        rider = (rides or {}).get(subject.id)
+        if rider is not None and frame_times is not None:
+            _ride_setup(rb, rider, frame_times)
+        elif subject.category == "vehicle":
             rb.position = (x0, vehicle_rest_height(shape))
             if action in DRIVE_ACTIONS:
                 speed = 6.0 if action == "race" else 3.0
@@ -269,6 +281,9 @@ def _rigid_bodies(
                 continue
             if anim is thrower:
                 group = next((b.group for b in bodies if b.held is not None), group)
+            ridden = [board for board, rider in (rides or {}).items() if rider is anim]
+            if ridden:  # a rider does not knock its own board: only its landings push it
+                group = next(b.group for b in bodies if b.subject_id == ridden[0])
             h = anim.height
             form = object_shape(subject)
             collider = type(form)("box", 0.3 * h, 0.6 * h)
@@ -276,6 +291,42 @@ def _rigid_bodies(
             rb.path = _character_path(anim)
             bodies.append(rb)
     return bodies
+
+
+RIDDEN_DENSITY = 550.0
+BOARDS = frozenset({"board", "paddleboard", "bodyboard", "surfboard", "raft", "pool float"})
+RIDER_ACTIONS = frozenset({"flip", "jump", "idle", "dance", "ride", "wave", "talk", "sing", "sit"})
+
+
+def _boards_ridden(plan: ScenePlan, animators: dict[str, Animator]) -> dict[str, Biped]:
+    """On water, a person with a board stands on it: board id -> the person riding it."""
+    boards = [s for s in plan.subjects if s.kind in BOARDS and s.category == "object"]
+    riders = [a for a in animators.values() if isinstance(a, Biped) and a.action in RIDER_ACTIONS]
+    rides = {board.id: rider for board, rider in zip(boards, riders, strict=False)}
+    for rider in rides.values():
+        rider.x0 = 0.0  # centre stage, where the board has room to float
+    return rides
+
+
+def _ride_setup(rb: RigidBody, rider: Biped, frame_times: FloatArray) -> None:
+    """The board floats under the rider, who stands on its top as it floats at rest; each time
+    the rider lands on it (after a jump or a backflip) the board is pushed down under the
+    rider's feet, so it bobs and rocks."""
+    w, h = rb.shape.width, rb.shape.height
+    # The rider's weight rides with the board: simulated as a board of the two together's
+    # density, it floats about half under, as a loaded paddleboard does, and bobs, not bounces.
+    density = RIDDEN_DENSITY
+    rb.density = density
+    sunk = density / WATER_DENSITY  # the fraction under water at rest
+    centre = h / 2 - sunk * h
+    rb.position = (rider.x0, centre)
+    rider.base = centre + h / 2
+    rider.pose(frame_times)  # its landings
+    mass = density * w * h * min(w, h)
+    for event in rider.events:
+        if event.kind == "land":
+            along = min(max(event.x - rider.x0, -w / 2), w / 2) + 0.15 * w  # feet off centre
+            rb.pushes.append((event.time, (0.0, -mass * 0.5), along))
 
 
 REST_ACTIONS = frozenset({"idle", "sit", "rest", "stand"})

@@ -355,5 +355,5 @@ def _kite(canvas: raster.Canvas, ink: Ink, c: Tensor, ang: Tensor, shape: Object
 
 FORM_DRAWERS: dict[str, FormDrawer] = {
     "sphere": _sphere, "ring": _ring, "disc": _slab, "slab": _slab, "box": _slab,
-    "stick": _slab, "tall": _tall, "kite": _kite,
+    "stick": _slab, "plank": _slab, "tall": _tall, "kite": _kite,
 }  # fmt: skip

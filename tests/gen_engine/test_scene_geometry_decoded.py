@@ -8,6 +8,7 @@ the decoded frames by colour, and heights are read against the ground line the r
 from __future__ import annotations
 
 import itertools
+import math
 from pathlib import Path
 
 import numpy as np
@@ -151,3 +152,68 @@ def test_a_shot_rebounds_off_the_backboard_at_a_plausible_angle(tmp_path: Path) 
     # along the board the ball keeps its motion, less what gravity takes in 4 frames
     assert abs((vy_out - vy_in) + 9.81 * 4 / FPS) < 1.2, (vy_in, vy_out)
     assert abs(onsets(audio, RATE, hit.time) - hit.frame / FPS) <= 1 / FPS
+
+
+def _unwrapped_turn(angles: list[float]) -> float:
+    return float(np.unwrap(np.array(angles))[-1] - angles[0])
+
+
+def test_a_backflip_on_a_paddleboard_turns_once_and_lands_on_the_rocking_board(
+    tmp_path: Path,
+) -> None:
+    prompt = "a man in a red shirt does a backflip on a yellow paddleboard on a lake"
+    result, frames, _ = _clip(tmp_path, prompt)
+    assert result.plan.setting == "lake"
+    assert [(s.kind, s.action) for s in result.plan.subjects] == [("person", "flip"),
+                                                                  ("paddleboard", "idle")]  # fmt: skip
+    whoosh = next(e for e in result.events if e.kind == "whoosh")
+    landing = next(e for e in result.events if e.kind == "land")
+    assert landing.other == result.plan.subjects[1].id  # lands on the board, not in the water
+    height_px, width_px = frames.shape[1:3]
+    ppm = width_px / world_width("9:16")
+    px = frames.astype(int)
+    r, g, b = px[..., 0], px[..., 1], px[..., 2]
+    shirt = (r > 120) & (g < 0.35 * r) & (b < 0.35 * r)
+    skin = (r > 100) & (g > 0.5 * r) & (g < 0.85 * r) & (b > 0.3 * r) & (b < 0.8 * r) & (r - b > 30)
+    board = (r > 150) & (g > 0.7 * r) & (b < 0.4 * r)
+    rows = np.arange(height_px)[:, None]
+    cols = np.arange(width_px)[None, :]
+
+    def centre(mask: np.ndarray) -> tuple[float, float]:
+        return float((mask * cols).sum() / mask.sum()), float((mask * rows).sum() / mask.sum())
+
+    def up(k: int) -> float:
+        """The torso's long axis (the shirt's principal axis), pointing to the head's end."""
+        ys, xs = np.nonzero(shirt[k])
+        x0, y0 = xs.mean(), ys.mean()
+        axis = np.linalg.eigh(np.cov(np.stack([xs - x0, -(ys - y0)])))[1][:, 1]
+        hx, hy = centre(skin[k])
+        if axis @ np.array([hx - x0, -(hy - y0)]) < 0:
+            axis = -axis
+        return math.atan2(axis[1], axis[0])
+
+    # Over the flip the torso turns one full circle, head over heels.
+    start = max(0, whoosh.frame - 10)
+    angles = [up(k) for k in range(start, landing.frame + 6)]
+    turn = abs(_unwrapped_turn(angles))
+    assert abs(turn - 2 * math.pi) < 0.6, turn
+    # It comes down standing where it took off, over the board.
+    before, after = centre(shirt[0]), centre(shirt[landing.frame + 18])  # standing, both
+    assert abs(after[1] - before[1]) / ppm < 0.08 and abs(after[0] - before[0]) / ppm < 0.15
+    board_cols = np.nonzero(board[landing.frame].any(axis=0))[0]
+    assert board_cols.min() < after[0] < board_cols.max()
+
+    def tilt(mask: np.ndarray) -> float:  # the board's slope: its left half against its right
+        mid = int(np.median(np.nonzero(mask.any(axis=0))[0]))
+        left, right = mask.copy(), mask.copy()
+        left[:, mid:] = False
+        right[:, :mid] = False
+        (lx, ly), (rx, ry) = centre(left), centre(right)
+        return math.degrees(math.atan2(-(ry - ly), rx - lx))
+
+    still = [tilt(board[k]) for k in range(0, whoosh.frame - 4)]
+    rocking = [tilt(board[k]) for k in range(landing.frame, landing.frame + 24)]
+    # Flat on the water before (the rider's feet hide a few of its pixels: under half a
+    # degree of apparent tilt), then it rocks by degrees once the rider lands.
+    assert max(abs(a) for a in still) < 0.5
+    assert max(rocking) - min(rocking) > 4 * max(abs(a) for a in still)
