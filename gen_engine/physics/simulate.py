@@ -13,8 +13,8 @@ off the ground), so the frame showing the contact is never more than one frame l
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TypeAlias
 
 import numpy as np
@@ -30,7 +30,7 @@ from gen_engine.physics.layout import (
     visible_height,
     world_width,
 )
-from gen_engine.physics.materials import ground_material, is_animal, is_water, material_of
+from gen_engine.physics.materials import ground_material, is_animal, is_water
 from gen_engine.physics.motion import MotionEvent
 from gen_engine.physics.quadruped import Quadruped
 from gen_engine.physics.rigid import WATER_DENSITY, Contact, RigidBody, run_world
