@@ -248,12 +248,12 @@ def run_world(
                 sunk = _buoyancy(floating, rb.shape, dt)
                 key = id(floating)
                 falling = -floating.velocity.y
-                if sunk and not below.get(key, False) and falling > SPLASH_SPEED:
-                    if now - last_splash.get(key, -1.0) > 0.3:
-                        last_splash[key] = now
-                        where = (floating.position.x, floating.position.y)
-                        contacts.append(Contact(rb.subject_id, "ground", now, falling,
-                                                rb.material, where, floating.angle))  # fmt: skip
+                entering = sunk and not below.get(key, False) and falling > SPLASH_SPEED
+                if entering and now - last_splash.get(key, -1.0) > 0.3:
+                    last_splash[key] = now
+                    where = (floating.position.x, floating.position.y)
+                    contacts.append(Contact(rb.subject_id, "ground", now, falling, rb.material,
+                                            where, floating.angle))  # fmt: skip
                 below[key] = sunk
         if step % substeps == 0:
             frame = step // substeps

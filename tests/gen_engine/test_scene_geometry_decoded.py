@@ -164,8 +164,8 @@ def test_a_backflip_on_a_paddleboard_turns_once_and_lands_on_the_rocking_board(
     prompt = "a man in a red shirt does a backflip on a yellow paddleboard on a lake"
     result, frames, _ = _clip(tmp_path, prompt)
     assert result.plan.setting == "lake"
-    assert [(s.kind, s.action) for s in result.plan.subjects] == [("person", "flip"),
-                                                                  ("paddleboard", "idle")]  # fmt: skip
+    kinds = [(s.kind, s.action) for s in result.plan.subjects]
+    assert kinds == [("person", "flip"), ("paddleboard", "idle")]
     whoosh = next(e for e in result.events if e.kind == "whoosh")
     landing = next(e for e in result.events if e.kind == "land")
     assert landing.other == result.plan.subjects[1].id  # lands on the board, not in the water
