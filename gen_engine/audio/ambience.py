@@ -8,6 +8,7 @@ cars). Left and right use different noise so the bed is wide, not a mono point i
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -240,9 +241,68 @@ _CUES: dict[str, Callable[[np.random.Generator, int], Mono]] = {
 }  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Call:
+    """An animal's voice, made from a few parameters: a pitch sweep, its length, how rough
+    (a rattle rate, 0 for a clean voice), how many partials, how many times and how far apart,
+    and how much breath (noise) is in it."""
+
+    start_hz: float
+    end_hz: float
+    seconds: float
+    rattle: float = 0.0
+    partials: int = 5
+    repeats: int = 1
+    gap: float = 0.3
+    breath: float = 0.1
+
+    def render(self, rng: np.random.Generator, sr: int) -> Mono:
+        n = int(self.seconds * sr)
+        t = np.arange(n, dtype=np.float32) / sr
+        pitch = np.linspace(self.start_hz, self.end_hz, n, dtype=np.float32)
+        pitch *= 1.0 + 0.01 * np.sin(2 * np.pi * 5.5 * t)  # a living voice wavers
+        voice = sum(synth.tone(pitch * k, n, sr) / k for k in range(1, self.partials + 1))
+        voice = np.asarray(voice, np.float32)
+        if self.rattle:
+            voice *= 0.55 + 0.45 * np.sign(np.sin(2 * np.pi * self.rattle * t))
+        voice += self.breath * rng.standard_normal(n).astype(np.float32)
+        edge = max(int(0.015 * sr), 1)
+        envelope = np.minimum(1.0, np.minimum(np.arange(n), np.arange(n)[::-1]) / edge)
+        one = (voice * envelope).astype(np.float32)
+        step = int((self.seconds + self.gap) * sr)
+        out = np.zeros(step * (self.repeats - 1) + n, np.float32)
+        for k in range(self.repeats):
+            out[k * step : k * step + n] += one * float(rng.uniform(0.8, 1.0))
+        return out / max(float(np.abs(out).max()), 1e-6) * 0.6
+
+
+# Checked before the other cues: "birdsong" is birds, not music.
+CALLS: dict[str, Call] = {
+    "bird": Call(3200, 4200, 0.09, partials=2, repeats=5, gap=0.12, breath=0.02),
+    "meow": Call(700, 450, 0.6, partials=6),
+    "neigh": Call(900, 500, 1.0, rattle=11, partials=6),
+    "croak": Call(180, 140, 0.18, rattle=45, partials=8, repeats=3, gap=0.25),
+    "quack": Call(620, 460, 0.16, rattle=60, partials=7, repeats=2, gap=0.2),
+    "moo": Call(150, 115, 1.3, partials=7, breath=0.05),
+    "roar": Call(130, 90, 1.4, rattle=28, partials=8, breath=0.5),
+    "howl": Call(320, 560, 1.9, partials=4, breath=0.05),
+    "hoot": Call(420, 380, 0.35, partials=2, repeats=3, gap=0.3, breath=0.05),
+    "buzz": Call(230, 235, 2.0, rattle=120, partials=9, breath=0.05),
+    "oink": Call(320, 250, 0.2, rattle=70, partials=6, repeats=2, gap=0.15),
+    "bleat": Call(520, 480, 0.7, rattle=9, partials=6),
+    "cluck": Call(720, 600, 0.08, partials=5, repeats=4, gap=0.14),
+    "hiss": Call(3000, 3000, 1.2, partials=1, breath=1.5),
+    "trumpet": Call(480, 720, 1.0, partials=9, breath=0.1),
+    "squeak": Call(2600, 3100, 0.12, partials=2, repeats=2, gap=0.1),
+}
+
+
 def cue_sound(cue: str, rng: np.random.Generator, sr: int) -> Mono | None:
     """The sound for a plan cue, matched by keyword; None for a cue this mixer cannot voice."""
     word = cue.lower()
+    for key, call in CALLS.items():
+        if key in word:
+            return call.render(rng, sr)
     for key, make in _CUES.items():
         if key in word:
             return make(rng, sr)

@@ -104,9 +104,9 @@ CAMERAS: tuple[Term, ...] = _terms(CAMERA, (
 SOUNDS: tuple[Term, ...] = _terms(SOUND, (
     ("thunder", ("thunderclap", "lightning", "thunder rumbling", "rumble of thunder"),
      "the rumble of thunder"),
-    ("barking", ("bark", "woof", "growl", "howl", "yap", "bow wow", "roar"),
+    ("barking", ("bark", "woof", "growl", "yap", "bow wow"),
      "a dog barking"),
-    ("meowing", ("meow", "miaow", "purr", "purring", "hiss"),
+    ("meowing", ("meow", "miaow", "purr", "purring"),
      "a cat meowing"),
     ("birdsong", ("chirp", "chirping", "tweet", "tweeting", "birds singing", "bird song"),
      "birds singing and chirping"),
@@ -131,6 +131,19 @@ SOUNDS: tuple[Term, ...] = _terms(SOUND, (
      "an engine revving"),
     ("bells", ("bell", "chime", "chimes", "ringing", "church bells", "doorbell"),
      "bells ringing"),
+    ("croaking", ("croak", "ribbit", "croaks"), "a frog croaking"),
+    ("quacking", ("quack", "quacks"), "a duck quacking"),
+    ("mooing", ("moo", "moos", "lowing"), "a cow mooing"),
+    ("roaring", ("roar", "roars", "roared"), "a lion or a beast roaring"),
+    ("howling", ("howl", "howls", "howled"), "a wolf howling"),
+    ("hooting", ("hoot", "hoots", "hooted"), "an owl hooting"),
+    ("buzzing", ("buzz", "buzzes", "buzzed", "humming bees"), "bees or insects buzzing"),
+    ("oinking", ("oink", "oinks", "snort", "snorting"), "a pig oinking"),
+    ("bleating", ("bleat", "bleats", "baa", "baaing"), "a sheep or goat bleating"),
+    ("clucking", ("cluck", "clucks", "crowing", "cock a doodle doo"), "a hen clucking"),
+    ("hissing", ("hiss", "hisses", "hissed"), "a snake or a cat hissing"),
+    ("trumpeting", ("trumpet", "trumpets", "trumpeted"), "an elephant trumpeting"),
+    ("squeaking", ("squeak", "squeaks", "squeal", "squealing"), "a mouse squeaking"),
 ))
 # fmt: on
 

@@ -15,8 +15,8 @@ import torch
 
 from gen_engine.render.look import Light, ramp
 
-MIN_CONTRAST = 45.0  # luminance levels of 255
-MIN_COLOUR_DISTANCE = 100.0  # or this far apart in RGB: yellow on grey reads, luminance aside
+MIN_CONTRAST = 35.0  # luminance levels of 255
+MIN_COLOUR_DISTANCE = 70.0  # or this far apart in RGB: yellow on grey reads, luminance aside
 # How far a colour may move towards black or white: far enough to lift a black coat to a dark
 # grey, not so far that the prompt's "black dress" turns white. Past that, a rim light does it.
 STEPS = (0.0, 0.1, 0.2, 0.3, 0.4)

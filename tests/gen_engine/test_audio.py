@@ -5,6 +5,7 @@ ambience and cues, dialogue panning, mastering and speed."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from conftest import band_energy, make_plan, make_sim, rms
 from scipy import signal
 
@@ -156,3 +157,28 @@ def test_silent_plan_and_tiny_duration_do_not_break_mastering() -> None:
     mix = mix_audio(make_plan(dialogue=(), setting="space"), make_sim(), spoken, 0.3)
     assert mix.shape == (round(0.3 * SR), 2)
     assert np.isfinite(mix).all() and np.abs(mix).max() < 1.0
+
+
+@pytest.mark.parametrize(
+    ("prompt", "cue", "low", "high"),
+    [("a frog croaks by the pond", "croaking", 100, 1500),
+     ("a cow moos on a farm", "mooing", 80, 1100),
+     ("an owl hoots at night", "hooting", 300, 900),
+     ("a bird sings in a tree", "birdsong", 2500, 9000)],
+)  # fmt: skip
+def test_creatures_are_heard_in_their_own_voice(prompt: str, cue: str, low: float,
+                                                high: float) -> None:  # fmt: skip
+    """The director hears the verb as the creature's call and the mixer voices it: energy in
+    the call's band rises well above the same scene without it."""
+    from gen_engine.director import plan_scene
+
+    assert cue in plan_scene(prompt).sound_cues
+    quiet = mix_audio(make_plan(setting="studio", dialogue=(), sound_cues=()), make_sim(), (), 5.0)
+    call = mix_audio(make_plan(setting="studio", dialogue=(), sound_cues=(cue,)), make_sim(), (),
+                     5.0)  # fmt: skip
+
+    def share(mix: np.ndarray) -> float:
+        mono = mix.mean(axis=1)
+        return band_energy(mono, SR, low, high) / band_energy(mono, SR, 20, 20000)
+
+    assert share(call) > 2 * share(quiet)
