@@ -153,13 +153,13 @@
   }
 
   if (!document.querySelector("[data-job]") && !document.querySelector(".jobs-live")) { return; }
-  if (!("WebSocket" in window)) { setLiveState("live updates are not available; reload to refresh."); return; }
+  if (!("WebSocket" in window)) { setLiveState("not available; reload to refresh."); return; }
 
   var delay = 1000;
   function connect() {
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
     var socket = new WebSocket(scheme + window.location.host + "/ws/jobs/");
-    socket.addEventListener("open", function () { delay = 1000; setLiveState("live."); });
+    socket.addEventListener("open", function () { delay = 1000; setLiveState("on."); });
     socket.addEventListener("message", function (message) {
       var data;
       try { data = JSON.parse(message.data); } catch (e) { return; }
