@@ -65,9 +65,17 @@ def _voice(draft: Draft, used: set[str]) -> str:
     return free[0] if free else pool[len(used) % len(pool)]
 
 
+# A bee or an ant at life size is a couple of pixels in a frame four metres wide: catalogue
+# things are drawn at least this big, as an animator would, so they can be seen at all.
+MIN_DRAWN_SIZE = 0.08
+
+
 def _size(draft: Draft) -> float:
     scale = draft.size.scale if draft.size is not None else 1.0
-    return round(draft.kind.default_size * scale, 3)
+    size = draft.kind.default_size * scale
+    if draft.kind.form:
+        size = max(size, MIN_DRAWN_SIZE)
+    return round(size, 3)
 
 
 def _new_subject(draft: Draft, sid: str, color: ColorTerm, name: str, voice: str) -> Subject:

@@ -99,3 +99,22 @@ def test_the_styles_look_different_from_one_another() -> None:
     assert not np.array_equal(clay[2], clay[0])
     cinematic = looks["cinematic"]
     assert not np.array_equal(cinematic[1], cinematic[0])
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    ["a bee buzzes around a sunflower in the garden", "ants march across a picnic table",
+     "a snail crawls along a leaf after the rain", "a ladybug sits on a rock"],
+)  # fmt: skip
+def test_tiny_creatures_are_drawn_big_enough_to_see(prompt: str) -> None:
+    base = plan_scene(prompt)
+    spec = GenerationSpec(prompt=prompt, duration=5, resolution=480, seed=0)
+    sim = simulate(base, spec)
+    full = _frames(Renderer(base, sim, spec))
+    for subject in base.subjects:
+        without = dataclasses.replace(base, subjects=tuple(s for s in base.subjects
+                                                            if s.id != subject.id))  # fmt: skip
+        tracks = tuple(t for t in sim.tracks if t.subject_id != subject.id)
+        behind = _frames(Renderer(without, dataclasses.replace(sim, tracks=tracks), spec))
+        pixels = (np.sqrt(((full - behind) ** 2).sum(-1)) > 20).sum(axis=(1, 2))
+        assert (pixels >= 30).sum() >= len(FRAMES) / 2, (subject.name, pixels.tolist())
