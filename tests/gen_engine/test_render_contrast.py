@@ -19,7 +19,7 @@ from gen_engine.physics.simulate import simulate
 from gen_engine.render.contrast import MIN_CONTRAST, readable_colour
 from gen_engine.render.look import light_for
 from gen_engine.render.renderer import Renderer
-from gen_engine.types import GenerationSpec
+from gen_engine.types import GenerationSpec, ScenePlan, Simulation
 
 STYLES = ("cinematic", "anime", "claymation", "watercolor", "neon", "noir", "pixel", "cartoon",
           "sketch")  # fmt: skip
@@ -37,6 +37,18 @@ def _frames(renderer: Renderer) -> np.ndarray:
     return np.stack([renderer.render(k, k + 1)[0] for k in FRAMES]).astype(np.float32)
 
 
+def _distance_without(plan: ScenePlan, sim: Simulation, spec: GenerationSpec, full: np.ndarray,
+                      subject_id: str) -> np.ndarray:  # fmt: skip
+    """Per pixel of FRAMES: how far the full frame is from the same frame drawn without the
+    subject (the render mask is where this is large)."""
+    without = dataclasses.replace(plan, subjects=tuple(s for s in plan.subjects
+                                                        if s.id != subject_id))  # fmt: skip
+    tracks = tuple(t for t in sim.tracks if t.subject_id != subject_id)
+    behind = _frames(Renderer(without, dataclasses.replace(sim, tracks=tracks), spec))
+    distance: np.ndarray = np.sqrt(((full - behind) ** 2).sum(-1))
+    return distance
+
+
 @pytest.mark.parametrize("prompt", HARD_CASES)
 def test_each_subject_is_visible_and_stands_out_in_every_style(prompt: str) -> None:
     base = plan_scene(prompt)
@@ -47,11 +59,7 @@ def test_each_subject_is_visible_and_stands_out_in_every_style(prompt: str) -> N
         sim = simulate(plan, spec)
         full = _frames(Renderer(plan, sim, spec))
         for subject in plan.subjects:
-            without = dataclasses.replace(plan, subjects=tuple(s for s in plan.subjects
-                                                                if s.id != subject.id))  # fmt: skip
-            tracks = tuple(t for t in sim.tracks if t.subject_id != subject.id)
-            behind = _frames(Renderer(without, dataclasses.replace(sim, tracks=tracks), spec))
-            distance = np.sqrt(((full - behind) ** 2).sum(-1))
+            distance = _distance_without(plan, sim, spec, full, subject.id)
             mask = distance > 20
             shown = [bool(m.sum() >= 30) for m in mask]  # at least a few dozen pixels
             if sum(shown) < len(FRAMES) / 2:
@@ -112,9 +120,5 @@ def test_tiny_creatures_are_drawn_big_enough_to_see(prompt: str) -> None:
     sim = simulate(base, spec)
     full = _frames(Renderer(base, sim, spec))
     for subject in base.subjects:
-        without = dataclasses.replace(base, subjects=tuple(s for s in base.subjects
-                                                            if s.id != subject.id))  # fmt: skip
-        tracks = tuple(t for t in sim.tracks if t.subject_id != subject.id)
-        behind = _frames(Renderer(without, dataclasses.replace(sim, tracks=tracks), spec))
-        pixels = (np.sqrt(((full - behind) ** 2).sum(-1)) > 20).sum(axis=(1, 2))
+        pixels = (_distance_without(base, sim, spec, full, subject.id) > 20).sum(axis=(1, 2))
         assert (pixels >= 30).sum() >= len(FRAMES) / 2, (subject.name, pixels.tolist())
