@@ -155,6 +155,23 @@ def whoosh(speed: float, rng: np.random.Generator, sample_rate: int) -> Mono:
 SHOWN_CONTACTS = frozenset({"impact", "footstep", "land", "splash"})
 
 
+def shatter(rng: np.random.Generator, sample_rate: int) -> Mono:
+    """Something brittle breaking: a bright crack, then pieces tinkling down over a quarter
+    of a second."""
+    count = int(0.45 * sample_rate)
+    out = np.zeros(count, np.float32)
+    crack = synth.shaped_noise(rng, int(0.12 * sample_rate), sample_rate,
+                               synth.band(2000.0, 9000.0, 0.4))  # fmt: skip
+    out[: crack.size] += crack * synth.decay(crack.size, 0.03, sample_rate)
+    for _ in range(6):
+        piece = impact("glass", float(rng.uniform(0.02, 0.06)), float(rng.uniform(1.0, 2.5)), rng,
+                       sample_rate)  # fmt: skip
+        start = int(rng.uniform(0.02, 0.28) * sample_rate)
+        end = min(count, start + piece.size)
+        out[start:end] += 0.5 * piece[: end - start]
+    return out / max(float(np.abs(out).max()), 1e-6)
+
+
 def render_events(
     bus: Stereo,
     events: tuple[Event, ...],
@@ -184,6 +201,9 @@ def render_events(
         elif event.kind == "splash":
             sound = splash(event.speed, rng, sample_rate)
             gain = 0.6 * max(0.4, speed_gain(event.speed))
+        elif event.kind == "break":
+            sound = shatter(rng, sample_rate)
+            gain = 0.8
         elif event.kind == "whoosh":
             sound = whoosh(event.speed, rng, sample_rate)
             gain = 0.25 * max(0.4, speed_gain(event.speed))

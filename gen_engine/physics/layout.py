@@ -7,7 +7,7 @@ GROUND_FRACTION * height / pixels_per_metre. The renderer uses the same numbers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from gen_engine.catalogue import FIGURES
 from gen_engine.physics.materials import FLAT_OBJECTS, ROUND_OBJECTS
@@ -80,3 +80,20 @@ def vehicle_wheel_radius(shape: ObjectShape) -> float:
 def vehicle_rest_height(shape: ObjectShape) -> float:
     """Centre height of a vehicle standing on its wheels (wheel hubs 0.4 radii below the body)."""
     return shape.height / 2 + 1.4 * vehicle_wheel_radius(shape)
+
+
+SHARDS = 4
+SHARD_MARK = "#"  # a shard's subject id: the broken subject's id, the mark, its number
+
+
+def shard_subject(parent: Subject, number: int) -> Subject:
+    """One piece of a broken subject (a shattered plate or glass): the physics simulates it
+    and the renderer draws it with this shape and the parent's colour and material."""
+    size = round(max(parent.size * 0.38, 0.03), 3)
+    name = f"{parent.name} piece"
+    return replace(parent, id=f"{parent.id}{SHARD_MARK}{number}", form="slab", size=size, name=name)
+
+
+def shard_parent(subject_id: str) -> str | None:
+    head, mark, _ = subject_id.partition(SHARD_MARK)
+    return head if mark else None

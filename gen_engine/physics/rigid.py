@@ -28,6 +28,7 @@ WATER_DENSITY = 1000.0
 LAKE_BED = -4.0  # with water for ground, the surface is y = 0 and the bed is this deep
 SPLASH_SPEED = 0.5  # m/s down through the surface to be heard
 FLOAT_SAMPLES = 7  # points along a box's underside where buoyancy pushes (so it rocks)
+OFF_STAGE = (0.0, -1000.0)  # where a body that is not in the world (yet, or any more) is drawn
 SUBSTEP_TARGET = 1 / 480  # seconds of physics time
 MAX_SPEED = 25.0  # m/s
 REPEAT_GAP = 0.08  # s; a pair touching again sooner is the same rattle, not a new hit
@@ -62,6 +63,7 @@ class RigidBody:
     # at that moment, e.g. a rider landing on a board
     pushes: list[tuple[float, tuple[float, float], float]] = field(default_factory=list)
     density: float | None = None  # kg/m^3 instead of the material's (a board with its rider)
+    until: float = math.inf  # physics time it leaves the world (a plate that shatters)
     # kinematic bodies follow a path instead of forces: times -> (N, 2) centres and (N,) angles
     path: Callable[[FloatArray], tuple[FloatArray, FloatArray]] | None = None
     body: pymunk.Body | None = field(default=None, repr=False)
@@ -258,10 +260,12 @@ def run_world(
         if step % substeps == 0:
             frame = step // substeps
             for i, (rb, shapes) in enumerate(pending):
-                if not added[i] and now >= rb.release - 1e-12:
+                if not added[i] and now >= rb.release - 1e-12 and now < rb.until:
                     assert rb.body is not None
                     space.add(rb.body, *shapes)
                     added[i] = True
+                elif added[i] and now >= rb.until and rb.body is not None and rb.body.space:
+                    space.remove(rb.body, *shapes)
             # kinematic bodies get a new velocity once a frame and glide between keyframes
             nxt = min(step + substeps, total)
             for rb, (centre, angle) in kinematic:
@@ -285,6 +289,9 @@ def run_world(
             space.step(dt)
     frame_times = np.arange(frame_count) * frame_dt
     for i, rb in enumerate(bodies):
+        gone = (frame_times >= rb.until) | (frame_times < rb.release - 1e-12)
+        if rb.held is None and (rb.until < math.inf or rb.release > 0):
+            positions[i, gone] = OFF_STAGE  # not in the world then: drawn nowhere
         if rb.held is not None and rb.release > 0:
             before = frame_times < rb.release - 1e-12
             if before.any():

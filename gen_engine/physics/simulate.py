@@ -23,7 +23,11 @@ from gen_engine.physics.biped import THROW_RELEASE, Biped
 from gen_engine.physics.fixtures import HOOP_RIM_HEIGHT, Solid, landing_surface, place_fixtures
 from gen_engine.physics.flyer import Flyer, is_flyer
 from gen_engine.physics.layout import (
+    SHARD_MARK,
+    SHARDS,
     object_shape,
+    shard_parent,
+    shard_subject,
     slot_positions,
     time_scale,
     vehicle_rest_height,
@@ -100,6 +104,13 @@ def simulate(
         positions, angles, contacts = run_world(
             bodies, frame_dt, frames, ground, width / 2 - 0.02, solids
         )
+        broken = _breaks(plan, bodies, contacts)
+        if broken:  # again, with the pieces joining the world as the brittle thing leaves it
+            for rb, contact in broken:
+                bodies.extend(_shatter(plan, rb, contact, len(bodies)))
+            positions, angles, contacts = run_world(
+                bodies, frame_dt, frames, ground, width / 2 - 0.02, solids
+            )
 
     def clip_frame(phys_time: float) -> int:
         return math.ceil(phys_time / frame_dt - 1e-9)
@@ -107,6 +118,7 @@ def simulate(
     def pan_of(x: float) -> float:
         return float(np.clip(x / (width / 2), -1.0, 1.0))
 
+    breaks = {rb.subject_id: rb.until for rb in bodies if rb.until < math.inf}
     for rb in bodies:  # a kicked ball's launch is a contact with the foot
         if rb.kicked_by and rb.release < phys_duration:
             contacts.append(Contact(rb.subject_id, rb.kicked_by, rb.release, 5.8, rb.material,
@@ -130,6 +142,10 @@ def simulate(
             positions[key[0], frame] = c.position
             angles[key[0], frame] = c.angle
 
+    for subject_id, when in breaks.items():  # the shatter, on top of the hit's own sound
+        x = float(positions[body_index[subject_id], 0, 0])
+        events.append(Event("break", when / scale, clip_frame(when), subject_id, 3.0,
+                            "glass", "ground", pan_of(x)))  # fmt: skip
     tracks: list[BodyTrack] = []
     mouths = _mouths(plan.subjects, spoken, frames, fps)
     for subject in plan.subjects:
@@ -154,6 +170,10 @@ def simulate(
                 BodyTrack(subject.id, positions[i].copy(), angles[i].copy(), None,
                           mouths[subject.id])
             )  # fmt: skip
+    for rb in bodies:  # the pieces of what broke
+        if shard_parent(rb.subject_id) is not None:
+            i = body_index[rb.subject_id]
+            tracks.append(BodyTrack(rb.subject_id, positions[i].copy(), angles[i].copy()))
     for line in spoken:
         frame = math.ceil(line.start * fps - 1e-9)
         x = next((float(t.position[min(frame, frames - 1), 0]) for t in tracks
@@ -329,6 +349,43 @@ def _ride_setup(rb: RigidBody, rider: Biped, frame_times: FloatArray) -> None:
             rb.pushes.append((event.time, (0.0, -mass * 0.5), along))
 
 
+BRITTLE = frozenset({"glass", "ceramic"})
+BREAK_SPEED = 2.2  # m/s: a plate falling off a table (0.75 m, 3.8 m/s) breaks, one set down not
+
+
+def _breaks(
+    plan: ScenePlan, bodies: list[RigidBody], contacts: list[Contact]
+) -> list[tuple[RigidBody, Contact]]:
+    """Brittle objects that hit something hard enough: each breaks at its first such hit."""
+    objects = {s.id for s in plan.subjects if s.category == "object"}
+    by_id = {rb.subject_id: rb for rb in bodies}
+    found: dict[str, tuple[RigidBody, Contact]] = {}
+    for contact in contacts:
+        rb = by_id.get(contact.subject)
+        if (rb is not None and contact.subject in objects and rb.path is None
+                and rb.material in BRITTLE and contact.speed >= BREAK_SPEED):  # fmt: skip
+            found.setdefault(contact.subject, (rb, contact))
+    return list(found.values())
+
+
+def _shatter(plan: ScenePlan, rb: RigidBody, contact: Contact, group: int) -> list[RigidBody]:
+    """The pieces: they leave from where it hit, spreading sideways and skipping up a little,
+    and the whole thing leaves the world at that moment."""
+    rb.until = contact.time
+    parent = next(s for s in plan.subjects if s.id == rb.subject_id)
+    x, y = contact.position
+    pieces = []
+    for k in range(SHARDS):
+        side = (k - (SHARDS - 1) / 2) / SHARDS  # -0.375 .. 0.375
+        shape = object_shape(shard_subject(parent, k))
+        start = (x + side * rb.shape.width * 0.8, max(y, shape.height / 2 + 0.01))
+        piece = RigidBody(f"{rb.subject_id}{SHARD_MARK}{k}", shape, rb.material, start,
+                          velocity=(3.2 * side + 0.3 * rb.velocity[0], 1.2 + 2.0 * abs(side)),
+                          spin=8.0 * side, release=contact.time, group=10_000 + group)  # fmt: skip
+        pieces.append(piece)
+    return pieces
+
+
 REST_ACTIONS = frozenset({"idle", "sit", "rest", "stand"})
 SET_ON = FALL_ACTIONS | ROLL_ACTIONS | SLIDE_ACTIONS | DRIVE_ACTIONS | REST_ACTIONS
 
@@ -342,7 +399,11 @@ def _set_on(rb: RigidBody, surface: Solid, action: str, place: int = 0) -> None:
         lift = vehicle_rest_height(rb.shape)
     direction = surface.start_direction
     rb.spin = 0.0
-    if action in FALL_ACTIONS:  # dropped from above, landing on `start`, moving on
+    if action in FALL_ACTIONS and surface.shape != "stairs":  # tips off its open edge
+        edge = surface.extent[1] if direction > 0 else surface.extent[0]
+        rb.position = (edge - direction * 0.3 * rb.shape.width, sy + lift + 0.005)
+        rb.velocity = (0.8 * direction, 0.0)
+    elif action in FALL_ACTIONS:  # dropped from above, landing on `start`, moving on
         speed, drop = surface.drop(rb.material)
         fall_time = math.sqrt(2 * drop / 9.81)
         rb.position = (sx - speed * direction * fall_time, sy + lift + drop)
@@ -350,7 +411,7 @@ def _set_on(rb: RigidBody, surface: Solid, action: str, place: int = 0) -> None:
         if rb.shape.form == "circle":  # already turning as it rolls: friction keeps its speed
             rb.spin = -speed * direction / max(lift, 1e-3)
     elif action in ROLL_ACTIONS | DRIVE_ACTIONS | SLIDE_ACTIONS:
-        speed = 1.6 if action in SLIDE_ACTIONS else 1.4
+        speed = 2.6 if action in SLIDE_ACTIONS else 1.4  # a slide is a push: enough to go off
         rb.position = (sx, sy + lift + 0.005)
         rb.velocity = (speed * direction, 0.0)
         if rb.shape.form == "circle":

@@ -13,7 +13,14 @@ from PIL import Image
 
 from gen_engine.physics import skeleton as sk
 from gen_engine.physics.fixtures import place_fixtures
-from gen_engine.physics.layout import GROUND_FRACTION, camera_of, style_of
+from gen_engine.physics.layout import (
+    GROUND_FRACTION,
+    SHARD_MARK,
+    camera_of,
+    shard_parent,
+    shard_subject,
+    style_of,
+)
 from gen_engine.render import figures, raster
 from gen_engine.render.camera import camera_path, view_at
 from gen_engine.render.contrast import background_colour, luminance, readable_colour, rim_colour
@@ -97,6 +104,11 @@ class Renderer:
         self.faces = self._load_faces()
         self.rims: dict[str, torch.Tensor] = {}
         self.subjects = {s.id: self._readable(s, fog) for s in plan.subjects}
+        for track in sim.tracks:  # pieces of something that broke: drawn like their parent
+            parent = self.subjects.get(shard_parent(track.subject_id) or "")
+            if parent is not None:
+                number = int(track.subject_id.rpartition(SHARD_MARK)[2])
+                self.subjects[track.subject_id] = shard_subject(parent, number)
         self.upscale = None
         if block > 1:
             rows = (torch.arange(self.out_h, device=self.device) * self.h) // self.out_h

@@ -18,6 +18,7 @@ from gen_engine.physics.fixtures import STEPS
 from gen_engine.physics.layout import GROUND_FRACTION, world_width
 from gen_engine.pipeline import generate_unchecked
 from gen_engine.types import GenerationSpec, Result
+from tests.gen_engine.conftest import band_energy
 from tests.gen_engine.test_physics_decoded import decode
 
 FPS = 24
@@ -217,3 +218,37 @@ def test_a_backflip_on_a_paddleboard_turns_once_and_lands_on_the_rocking_board(
     # degree of apparent tilt), then it rocks by degrees once the rider lands.
     assert max(abs(a) for a in still) < 0.5
     assert max(rocking) - min(rocking) > 4 * max(abs(a) for a in still)
+
+
+def test_a_plate_pushed_off_a_table_breaks_on_the_floor(tmp_path: Path) -> None:
+    from scipy import ndimage
+
+    result, frames, audio = _clip(tmp_path, "a red plate slides off a table in a kitchen")
+    (plate,) = result.plan.subjects
+    assert (plate.kind, plate.material) == ("plate", "ceramic")
+    crash = next(e for e in result.events if e.kind == "break")
+    hit = next(e for e in result.events if e.kind == "impact" and e.subject == plate.id)
+    assert hit.other == "ground" and hit.frame == crash.frame  # it breaks on the floor
+    px = frames.astype(int)
+    red = (px[..., 0] > 130) & (px[..., 1] < 0.45 * px[..., 0]) & (px[..., 2] < 0.45 * px[..., 0])
+    ppm = frames.shape[2] / world_width("9:16")
+
+    def pieces(k: int) -> list[int]:
+        """Separate red blobs (the plate's lit band and its body count as one)."""
+        joined = ndimage.binary_dilation(red[k], iterations=2)
+        labels, count = ndimage.label(joined)
+        sizes = ndimage.sum(red[k], labels, range(1, count + 1))
+        return [int(s) for s in sizes if s >= 4]
+
+    assert len(pieces(2)) == 1 and len(pieces(crash.frame - 3)) == 1  # whole on the way down
+    after = crash.frame + 30  # settled: tumbling pieces can hide one another edge-on before
+    assert len(pieces(after)) >= 3  # in pieces on the floor, spread wider than the plate was
+    spread = np.nonzero(red[after].any(axis=0))[0]
+    assert (spread.max() - spread.min()) / ppm > 1.5 * plate.size
+    # and the shatter is heard with the frame that shows the hit: a bright burst (2-9 kHz)
+    assert abs(onsets(audio, RATE, crash.time) - crash.frame / FPS) <= 1 / FPS
+    quiet = audio[: int(0.4 * RATE)]
+    burst = audio[int(crash.frame / FPS * RATE) : int((crash.frame / FPS + 0.25) * RATE)]
+    high = [band_energy(x, RATE, 2000, 9000) / max(band_energy(x, RATE, 20, 20000), 1e-12)
+            for x in (quiet, burst)]  # fmt: skip
+    assert high[1] > 2 * high[0]
