@@ -75,8 +75,11 @@ def rim_colour(behind: float) -> RGB:
 
 
 def background_colour(background: torch.Tensor, rows: slice, cols: slice) -> np.ndarray:
-    """Mean RGB of a patch of the graded background canvas (H, W, 3 uint8)."""
-    patch = background[rows, cols].float().reshape(-1, 3)
-    if patch.numel() == 0:
-        return np.full(3, 128.0, dtype=np.float32)
-    return patch.mean(dim=0).cpu().numpy().astype(np.float32)
+    """Mean RGB of a patch of the graded background canvas (H, W, 3 uint8), in numpy float64
+    and rounded to a tenth of a level: the choice of colour sits on a threshold, so it must not
+    move with the last bits of a reduction that depend on how many threads torch runs."""
+    patch = background[rows, cols].cpu().numpy().reshape(-1, 3)
+    if patch.size == 0:
+        return np.full(3, 128.0)
+    mean: np.ndarray = np.round(patch.astype(np.float64).mean(axis=0), 1)
+    return mean
