@@ -200,10 +200,12 @@ def plan_notes(*, video: Video) -> PlanNotes:
     """Read from the stored plan: "a unicycle - shown as a plain shape - no figure for it yet",
     and the words the director could not place at all."""
     plan = video.plan if isinstance(video.plan, dict) else {}
+    entries = plan.get("not_drawn")
+    words = plan.get("unrecognized")
     not_drawn = [
         f"{entry.get('phrase', '')} - {entry.get('reason', '')}"
-        for entry in plan.get("not_drawn", ())
+        for entry in (entries if isinstance(entries, list) else [])
         if isinstance(entry, dict) and entry.get("phrase")
     ]
-    words = [w for w in plan.get("unrecognized", ()) if isinstance(w, str) and w]
-    return PlanNotes(not_drawn=not_drawn, not_understood=words)
+    understood = [w for w in (words if isinstance(words, list) else []) if isinstance(w, str) and w]
+    return PlanNotes(not_drawn=not_drawn, not_understood=understood)

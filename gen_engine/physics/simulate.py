@@ -100,6 +100,7 @@ def simulate(
     positions = np.zeros((0, frames, 2))
     angles = np.zeros((0, frames))
     contacts: list[Contact] = []
+    broken: list[tuple[RigidBody, Contact]] = []
     if bodies:
         positions, angles, contacts = run_world(
             bodies, frame_dt, frames, ground, width / 2 - 0.02, solids
@@ -118,7 +119,6 @@ def simulate(
     def pan_of(x: float) -> float:
         return float(np.clip(x / (width / 2), -1.0, 1.0))
 
-    breaks = {rb.subject_id: rb.until for rb in bodies if rb.until < math.inf}
     for rb in bodies:  # a kicked ball's launch is a contact with the foot
         if rb.kicked_by and rb.release < phys_duration:
             contacts.append(Contact(rb.subject_id, rb.kicked_by, rb.release, 5.8, rb.material,
@@ -142,10 +142,10 @@ def simulate(
             positions[key[0], frame] = c.position
             angles[key[0], frame] = c.angle
 
-    for subject_id, when in breaks.items():  # the shatter, on top of the hit's own sound
-        x = float(positions[body_index[subject_id], 0, 0])
-        events.append(Event("break", when / scale, clip_frame(when), subject_id, 3.0,
-                            "glass", "ground", pan_of(x)))  # fmt: skip
+    for rb, hit in broken:  # the shatter, on top of the hit's own sound
+        when, pan = hit.time, pan_of(hit.position[0])
+        events.append(Event("break", when / scale, clip_frame(when), rb.subject_id, hit.speed,
+                            rb.material, hit.other, pan))  # fmt: skip
     tracks: list[BodyTrack] = []
     mouths = _mouths(plan.subjects, spoken, frames, fps)
     for subject in plan.subjects:
@@ -278,7 +278,7 @@ def _rigid_bodies(
             rb.velocity = (3.0 * toward, 0.0)
         elif kicker is not None and action in KICKABLE:
             _kick_setup(rb, kicker)
-        elif subject.form == "kite" or (subject.form == "" and action == "fly"):
+        elif subject.form == "kite":
             rb.path = _kite_path(x0, 0.7 * visible_height(spec), band)
         elif subject.kind.strip().lower() == "balloon" or action in ("float", "hover"):
             rb.path = _float_path(x0, half_h + 0.6, 0.9 * visible_height(spec))

@@ -195,3 +195,13 @@ def test_a_tossed_pancake_turns_over_once_and_comes_back_to_the_hand() -> None:
         - np.diff(cook.joints[landed:, JOINT["r_hand"]], axis=0)
     ).max()
     assert drift < 1e-6
+
+
+def test_a_balloon_floats_up_and_a_kite_swoops_on_the_wind() -> None:
+    balloon = plan(subject("b", "balloon", category="object", action="fly", size=0.35))
+    kite = plan(subject("k", "kite", category="object", action="fly", size=0.9, form="kite"))
+    up = simulate(balloon, spec(duration=4)).tracks[0].position
+    assert np.all(np.diff(up[:, 1]) >= -1e-9) and up[-1, 1] - up[0, 1] > 0.8  # only rises
+    flying = simulate(kite, spec(duration=4)).tracks[0].position
+    assert np.any(np.diff(flying[:, 1]) < -1e-3)  # a kite dips as well as climbs
+    assert np.ptp(flying[:, 0]) > 0.5  # and swings across the sky

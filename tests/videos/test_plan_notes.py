@@ -48,3 +48,18 @@ def test_a_prompt_drawn_in_full_has_no_notes(engine: Any) -> None:
     for html in _drafts_html(video):
         assert "Not drawn as written:" not in html
         assert 'data-role="plan-notes" hidden' in html  # the place the page fills in live
+
+
+@pytest.mark.parametrize(
+    "plan",
+    [{}, {"not_drawn": 7, "unrecognized": "abc"}, {"not_drawn": ["x", {"reason": "r"}]},
+     {"not_drawn": [{"phrase": "kazoo", "reason": "no figure"}], "unrecognized": [3, "hum"]}],
+)  # fmt: skip
+def test_the_card_shows_only_well_formed_notes(plan: dict[str, object]) -> None:
+    """A plan stored before this existed, or edited by hand, never breaks the page."""
+    job = GenerationJobFactory(video__status=Video.Status.DRAFT_READY, video__plan=plan)
+    page, card = _drafts_html(job.video)
+    expected = "kazoo" in str(plan)
+    for html in (page, card):
+        assert ("kazoo - no figure" in html) is expected
+        assert ("did not understand: hum" in html) is expected
