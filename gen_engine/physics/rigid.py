@@ -229,7 +229,10 @@ def run_world(
     angles = np.zeros((len(bodies), frame_count))
     added = [False] * len(bodies)
     kinematic = [(rb, paths[id(rb)]) for rb in bodies if rb.path is not None]
-    pushes = sorted((t, rb, impulse, along) for rb in bodies for t, impulse, along in rb.pushes)
+    pushes = sorted(
+        ((t, rb, impulse, along) for rb in bodies for t, impulse, along in rb.pushes),
+        key=lambda push: push[0],  # by time only: two bodies pushed at once do not compare
+    )
     below: dict[int, bool] = {}
     last_splash: dict[int, float] = {}
     for step in range(total + 1):

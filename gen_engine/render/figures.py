@@ -14,6 +14,7 @@ from torch import Tensor
 
 from gen_engine.physics import skeleton as sk
 from gen_engine.physics.layout import ObjectShape, object_shape, vehicle_wheel_radius
+from gen_engine.physics.rigid import OFF_STAGE
 from gen_engine.physics.quadruped import HEAD_RADIUS as Q_HEAD
 from gen_engine.render import raster
 from gen_engine.render.ink import Ink
@@ -70,6 +71,9 @@ def shadow(
         x = track.position[sl, 0]
         lift = np.maximum(track.position[sl, 1] - shape.height / 2, 0.0)
         half = shape.width / 2
+        # On frames it is not in the world (a shard before the break, the plate after), its
+        # shadow goes far off the canvas with it, where nothing is drawn.
+        x = np.where(track.position[sl, 1] < OFF_STAGE[1] / 2, 1e4, x)
     x = x - ink.lx * lift * 0.5
     ground = np.stack([x, np.zeros_like(x)], -1)
     centre = fr.px(ground)

@@ -252,3 +252,15 @@ def test_a_plate_pushed_off_a_table_breaks_on_the_floor(tmp_path: Path) -> None:
     high = [band_energy(x, RATE, 2000, 9000) / max(band_energy(x, RATE, 20, 20000), 1e-12)
             for x in (quiet, burst)]  # fmt: skip
     assert high[1] > 2 * high[0]
+
+
+def test_what_broke_leaves_no_shadow_behind(tmp_path: Path) -> None:
+    """After the plate breaks, nothing of it is drawn where it is not: frames of the floor at
+    the frame centre (where off-stage bodies are parked) stay as light as before the break."""
+    result, frames, _ = _clip(tmp_path, "a red plate slides off a table in a kitchen")
+    crash = next(e for e in result.events if e.kind == "break")
+    height_px, width_px = frames.shape[1:3]
+    ground_row = int(GROUND_FRACTION * height_px)
+    centre = frames[:, ground_row - 3 : ground_row + 3, width_px // 2 - 8 : width_px // 2 + 8]
+    light = centre.astype(float).mean(axis=(1, 2, 3))
+    assert abs(float(light[crash.frame + 30]) - float(light[2])) < 6
