@@ -14,8 +14,8 @@ from torch import Tensor
 
 from gen_engine.physics import skeleton as sk
 from gen_engine.physics.layout import ObjectShape, object_shape, vehicle_wheel_radius
-from gen_engine.physics.rigid import OFF_STAGE
 from gen_engine.physics.quadruped import HEAD_RADIUS as Q_HEAD
+from gen_engine.physics.rigid import OFF_STAGE
 from gen_engine.render import raster
 from gen_engine.render.ink import Ink
 from gen_engine.types import BodyTrack, Subject
