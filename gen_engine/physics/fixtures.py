@@ -12,11 +12,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
+import numpy.typing as npt
+
 from gen_engine.catalogue import fixture_kind
 from gen_engine.physics.materials import material_of
 from gen_engine.types import Fixture
 
 Point = tuple[float, float]
+Array = npt.NDArray[np.float64]
 STEPS = 5
 GRAVITY = 9.81
 HOOP_RIM_HEIGHT = 3.05
@@ -152,3 +156,26 @@ def place_fixtures(fixtures: tuple[Fixture, ...], width: float) -> list[Solid]:
 def landing_surface(solids: list[Solid]) -> Solid | None:
     """The fixture a prop named with it starts on: the first that holds things."""
     return next((s for s in solids if s.start is not None), None)
+
+
+def support_height(solids: list[Solid], x: Array, bottom: Array) -> Array:
+    """For bodies whose lowest point is at `bottom` over `x` (metres, any shape): the height of
+    the highest fixture top beneath each one - a shelf, a desk, a step - or 0, the ground. A
+    body's shadow falls there, not on the floor under the shelf."""
+    out = np.zeros(np.shape(x))
+    for solid in solids:
+        for polygon in solid.polygons:
+            top = _top_at(polygon, x)
+            out = np.where((top <= bottom + 0.02) & (top > out), top, out)
+    return out
+
+
+def _top_at(polygon: tuple[Point, ...], x: Array) -> Array:
+    """The highest point of a convex polygon's outline over each x; -inf beside it."""
+    top = np.full(np.shape(x), -np.inf)
+    for (ax, ay), (bx, by) in zip(polygon, (*polygon[1:], polygon[0]), strict=True):
+        if abs(bx - ax) < 1e-9:
+            continue
+        t = (x - ax) / (bx - ax)
+        top = np.where((t >= 0) & (t <= 1), np.maximum(top, ay + t * (by - ay)), top)
+    return top

@@ -69,9 +69,14 @@ class View:
     s: float
 
 
-def view_at(cam: CameraPath, k: int, width: int, height: int, ppm: float) -> View:
-    s = ppm * float(cam.zoom[k])
+def view_at(
+    cam: CameraPath, k: int, width: int, height: int, ppm: float, depth: float = 1.0
+) -> View:
+    """The mapping of frame k for a plane `depth` of the way from the horizon to the subjects:
+    1 is the ground the subjects stand on; a farther plane pans, tilts and zooms by that fraction
+    of the camera's move (parallax). Shake is the camera turning, so every plane shakes alike."""
+    s = ppm * (1.0 + (float(cam.zoom[k]) - 1.0) * depth)
     focus_px = GROUND_FRACTION * height - FOCUS_HEIGHT * ppm
-    ax = width / 2 - float(cam.x[k]) * s + float(cam.shake[k, 0])
-    ay = focus_px + (FOCUS_HEIGHT + float(cam.y[k])) * s + float(cam.shake[k, 1])
+    ax = width / 2 - float(cam.x[k]) * depth * s + float(cam.shake[k, 0])
+    ay = focus_px + (FOCUS_HEIGHT + float(cam.y[k]) * depth) * s + float(cam.shake[k, 1])
     return View(ax, ay, s)

@@ -55,28 +55,37 @@ def _pick(seq: tuple[RGB, ...], key: str, seed: int) -> RGB:
 
 
 def shadow(
-    canvas: raster.Canvas, fr: Frames, subject: Subject, track: BodyTrack, sl: slice, ink: Ink
+    canvas: raster.Canvas,
+    fr: Frames,
+    subject: Subject,
+    track: BodyTrack,
+    sl: slice,
+    ink: Ink,
+    support: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
 ) -> None:
+    """A soft shadow under the body on whatever holds it up - `support(x, lowest)` gives the
+    height of the surface beneath (a shelf, a step), the ground when absent - paler and wider
+    the higher the body is above it."""
     size = subject.size
     if track.joints is not None:
         j = track.joints[sl]
-        feet_y = j[:, :, 1].min(axis=1)
         x = j[:, :, 0].mean(axis=1)
-        lift = np.maximum(feet_y - 0.03 * size, 0.0)
+        lowest = j[:, :, 1].min(axis=1) - 0.03 * size
         half = 0.22 * size if subject.category == "character" else 0.3 * size
         if j.shape[1] == len(sk.QUADRUPED_SKELETON):
             half = 0.75 * size
     else:
         shape = object_shape(subject)
         x = track.position[sl, 0]
-        lift = np.maximum(track.position[sl, 1] - shape.height / 2, 0.0)
+        lowest = track.position[sl, 1] - shape.height / 2
         half = shape.width / 2
         # On frames it is not in the world (a shard before the break, the plate after), its
         # shadow goes far off the canvas with it, where nothing is drawn.
         x = np.where(track.position[sl, 1] < OFF_STAGE[1] / 2, 1e4, x)
+    floor = support(x, lowest) if support is not None else np.zeros_like(x)
+    lift = np.maximum(lowest - floor, 0.0)
     x = x - ink.lx * lift * 0.5
-    ground = np.stack([x, np.zeros_like(x)], -1)
-    centre = fr.px(ground)
+    centre = fr.px(np.stack([x, floor], -1))
     radii_m = np.stack([half + 0.15 * lift + 0.05, 0.07 + 0.02 * lift + 0.02 * half], -1)
     radii = torch.as_tensor(radii_m, dtype=torch.float32, device=fr.s.device) * fr.s[:, None]
     strength = torch.as_tensor(0.45 / (1 + 1.5 * lift), dtype=torch.float32, device=fr.s.device)

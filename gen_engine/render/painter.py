@@ -1,14 +1,44 @@
-"""A tiny numpy painter for the static background, working in world metres."""
+"""A tiny numpy painter for the static background, working in world metres.
+
+The background is painted back to front on planes: the sky (or a room's far wall) first, then
+each `layer(depth)` call starts a transparent plane for what follows - far hills, a tree line, the
+ground the subjects stand on. The renderer moves each plane by its depth's share of the camera
+move (parallax), and a plane far off under open sky fades toward the colour of the sky at the
+horizon (atmospheric perspective), as distant hills do.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 Image = npt.NDArray[np.float32]
+HAZE = 0.6  # how far toward the horizon's sky colour a plane at depth 0 fades
+
+
+@dataclass(frozen=True)
+class Plane:
+    """One painted plane: its colour, its coverage (None: opaque) and its depth (0: as far as the
+    horizon, 1: the ground the subjects stand on)."""
+
+    depth: float
+    image: Image
+    alpha: Image | None
+    rows: slice  # the rows anything was painted on
+
+
+def flatten_planes(planes: list[Plane]) -> Image:
+    """The planes laid over each other where they were painted, back to front: the background a
+    camera that does not move sees."""
+    out = planes[0].image.copy()
+    for plane in planes[1:]:
+        if plane.alpha is not None:
+            rows = plane.rows
+            out[rows] += (plane.image[rows] - out[rows]) * plane.alpha[rows, :, None]
+    return out
 
 
 @dataclass
@@ -19,6 +49,42 @@ class Painter:
     xs: npt.NDArray[np.float32]  # (W,) world x of each column
     ys: npt.NDArray[np.float32]  # (H,) world y of each row
     ppm: float  # pixels per metre
+    depth: float = 1.0  # of the plane being painted
+    alpha: Image | None = None  # its coverage; None while painting the opaque back plane
+    haze: tuple[float, float, float] | None = None  # the sky at the horizon, outdoors only
+    finished: list[Plane] = field(default_factory=list)
+
+    def layer(self, depth: float) -> None:
+        """Paint what follows on a new transparent plane at `depth` (the same depth continues
+        the plane being painted)."""
+        if depth == self.depth:
+            return
+        self.finished.append(self._close(in_place=True))
+        self.image = np.zeros_like(self.image)
+        self.alpha = np.zeros(self.image.shape[:2], np.float32)
+        self.depth = depth
+
+    def planes(self) -> list[Plane]:
+        """Every plane painted so far, back to front."""
+        return [*self.finished, self._close(in_place=False)]
+
+    def _close(self, in_place: bool) -> Plane:
+        if self.alpha is None:
+            return Plane(self.depth, self.image, None, slice(0, len(self.image)))
+        image = self.image if in_place else self.image.copy()
+        painted = np.nonzero(self.alpha.max(axis=1) > 0)[0]
+        rows = slice(int(painted[0]), int(painted[-1]) + 1) if len(painted) else slice(0, 0)
+        band, alpha = image[rows], self.alpha[rows, :, None]
+        # Blending onto a clear plane leaves colour times coverage: divide it back out.
+        band /= np.maximum(alpha, np.float32(1e-6))
+        if self.haze is not None and self.depth < 1.0:
+            band += (np.asarray(self.haze, np.float32) - band) * np.float32(HAZE * (1 - self.depth))
+        return Plane(self.depth, image, self.alpha, rows)
+
+    def _cover(self, win: tuple[slice, slice], mask: Any) -> None:
+        if self.alpha is not None:
+            region = self.alpha[win]
+            region += (1.0 - region) * np.broadcast_to(mask, region.shape)
 
     def _window(self, x0: float, x1: float, y0: float, y1: float) -> tuple[slice, slice] | None:
         c0 = int(np.searchsorted(self.xs, x0))
@@ -32,13 +98,15 @@ class Painter:
 
     def blend(self, win: tuple[slice, slice], mask: Any, colour: Any) -> None:
         region = self.image[win]
-        m = np.clip(mask, 0.0, 1.0)[..., None]
-        region += (np.asarray(colour, dtype=np.float32) - region) * m
+        m = np.clip(mask, 0.0, 1.0)
+        region += (np.asarray(colour, dtype=np.float32) - region) * m[..., None]
+        self._cover(win, m)
 
     def rect(self, x0: float, x1: float, y0: float, y1: float, colour: Any) -> None:
         win = self._window(x0, x1, y0, y1)
         if win is not None:
             self.image[win] = np.asarray(colour, dtype=np.float32)
+            self._cover(win, np.float32(1.0))
 
     def vgradient(self, y0: float, y1: float, low: Any, high: Any) -> None:
         """Fill the band y0..y1 (full width) with a gradient from `low` (y0) to `high` (y1)."""
@@ -48,6 +116,7 @@ class Painter:
         t = ((self.ys[win[0]] - y0) / max(y1 - y0, 1e-6)).clip(0, 1)[:, None, None]
         lo, hi = np.asarray(low, np.float32), np.asarray(high, np.float32)
         self.image[win] = lo + (hi - lo) * t
+        self._cover(win, np.float32(1.0))
 
     def disc(self, cx: float, cy: float, r: float, colour: Any, soft: float = 0.0) -> None:
         pad = r + soft * 3 + 2 / self.ppm

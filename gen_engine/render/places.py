@@ -13,6 +13,7 @@ from gen_engine.catalogue import Place
 from gen_engine.render.painter import Painter
 
 HORIZON = 1.0
+HILL_DEPTH = 0.4  # the share of a camera move the hills follow (painter.py)
 Colour = tuple[float, float, float]
 
 
@@ -21,6 +22,7 @@ def _k(c: Colour | tuple[int, int, int], k: float) -> Colour:
 
 
 def _ground(p: Painter, place: Place, rng: np.random.Generator, grain: float = 5.0) -> None:
+    p.layer(1.0)
     bottom = float(p.ys[-1]) - 0.01
     p.vgradient(bottom, HORIZON, place.near, place.far)
     p.noise(bottom, HORIZON, grain, rng)
@@ -31,6 +33,7 @@ def _span(p: Painter) -> tuple[float, float]:
 
 
 def _hill_line(p: Painter, rng: np.random.Generator, colour: Colour, height: float) -> None:
+    p.layer(HILL_DEPTH)
     phase = rng.uniform(0, 6.28, 3)
     wave = sum(np.sin(p.xs * f + ph) / (i + 1) for i, (f, ph) in enumerate(zip((0.6, 1.3, 2.9),
                phase, strict=False)))  # fmt: skip
@@ -90,22 +93,26 @@ def water(p: Painter, place: Place, rng: np.random.Generator, night: bool) -> No
     x0, x1 = _span(p)
     bottom = float(p.ys[-1]) - 0.01
     if place.name == "swimming pool":  # tiles and a ladder behind the water
+        p.layer(0.8)  # the pool's far wall, a few metres back
         p.rect(x0, x1, HORIZON, HORIZON + 0.5, place.accent)
         for x in np.arange(x0, x1, 0.2):
             p.rect(float(x), float(x) + 0.01, HORIZON, HORIZON + 0.5, (190, 200, 210))
         p.rect(x0, x1, HORIZON - 0.06, HORIZON, (250, 250, 250))
     elif place.name == "harbor":  # the pier on posts, boats moored along it
         _hill_line(p, rng, (110, 120, 130), 0.6)
+        p.layer(0.7)  # the pier, nearer than the hills
         p.rect(x0, x0 + 0.6 * (x1 - x0), HORIZON + 0.15, HORIZON + 0.25, place.accent)
         for x in np.arange(x0, x0 + 0.6 * (x1 - x0), 0.5):
             p.rect(float(x), float(x) + 0.06, HORIZON - 0.2, HORIZON + 0.15, _k(place.accent, 0.7))
     elif place.name == "bridge":
         _hill_line(p, rng, (90, 120, 90), 0.7)
+        p.layer(0.7)  # the bridge, nearer than the hills
         p.rect(x0, x1, HORIZON + 1.0, HORIZON + 1.15, place.accent)
         for x in (x0 + 0.25 * (x1 - x0), x0 + 0.75 * (x1 - x0)):
             p.rect(x - 0.08, x + 0.08, HORIZON - 0.1, HORIZON + 2.4, place.accent)
     else:
         _hill_line(p, rng, place.accent, 0.9 if place.name != "sea" else 0.05)
+    p.layer(1.0)  # the water the subjects float on
     p.vgradient(bottom, HORIZON, place.near, place.far)
     light = _k(place.far, 1.35)
     for y in np.arange(-1.6, HORIZON, 0.22):  # ripples, closer together towards the horizon

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import replace
+from functools import partial
 
 import numpy as np
 import numpy.typing as npt
@@ -12,7 +13,7 @@ import torch
 from PIL import Image
 
 from gen_engine.physics import skeleton as sk
-from gen_engine.physics.fixtures import place_fixtures
+from gen_engine.physics.fixtures import place_fixtures, support_height
 from gen_engine.physics.layout import (
     GROUND_FRACTION,
     SHARD_MARK,
@@ -22,12 +23,13 @@ from gen_engine.physics.layout import (
     style_of,
 )
 from gen_engine.render import figures, raster
+from gen_engine.render.backdrop import Backdrop, make_layer
 from gen_engine.render.camera import camera_path, view_at
 from gen_engine.render.contrast import background_colour, luminance, readable_colour, rim_colour
 from gen_engine.render.fixtures import paint_fixtures
 from gen_engine.render.ink import Ink
 from gen_engine.render.look import grade, grain_tile, light_for, vignette
-from gen_engine.render.painter import Painter
+from gen_engine.render.painter import Painter, flatten_planes
 from gen_engine.render.scenery import draw_setting
 from gen_engine.render.weather import Particles
 from gen_engine.types import GenerationSpec, ScenePlan, Simulation, Subject
@@ -136,30 +138,43 @@ class Renderer:
             sun = ((fx - 0.5) * ww, (GROUND_FRACTION - fy) * self.h / self.ppm)
         rng = np.random.default_rng(self.seed)
         draw_setting(painter, self.plan.setting, self.light, self.weather, sun, rng)
-        paint_fixtures(painter, place_fixtures(self.plan.fixtures, ww))
-        image = torch.from_numpy(painter.image)
-        if self.style == "neon":
-            image = image * 0.35
-        graded = grade(image, self.style, self.light, self.weather, fog)
+        painter.layer(1.0)  # what the bodies collide with stands on the subjects' own ground
+        solids = place_fixtures(self.plan.fixtures, ww)
+        paint_fixtures(painter, solids)
+        self.support = partial(support_height, solids) if solids else None
+        planes = painter.planes()
+        flat = torch.from_numpy(flatten_planes(planes))
+        grain = None
+        if self.grain is not None:
+            grain = self.grain.cpu().repeat((rows // 128 + 1, cols // 128 + 1, 1))[:rows, :cols]
         self.canvas_origin = (x0, top)
-        static = not self.camera.moves()
-        if static:  # bake vignette and grain into the one background every frame starts from
+        self.background = self._graded(flat, grain, fog).to(self.device)
+        self.backdrop: Backdrop | None = None
+        self.static_frame: torch.Tensor | None = None
+        if not self.camera.moves():  # bake vignette into the one background every frame starts from
             view = view_at(self.camera, 0, self.w, self.h, self.ppm)
             u0 = round((-view.ax / view.s - x0) * self.ppm)
             v0 = round((top - view.ay / view.s) * self.ppm)
-            frame = graded[v0 : v0 + self.h, u0 : u0 + self.w].to(self.device)
+            frame = self.background[v0 : v0 + self.h, u0 : u0 + self.w].float()
             frame = frame * self.vig_y[:, None, None].cpu().to(self.device)
             frame = frame * self.vig_x[None, :, None]
-            if self.grain is not None:
-                reps = (self.h // 128 + 1, self.w // 128 + 1, 1)
-                frame = frame + self.grain.repeat(reps)[: self.h, : self.w]
-            self.static_frame: torch.Tensor | None = frame.clamp(0, 255).to(torch.uint8)
-        else:
-            if self.grain is not None:
-                reps = (rows // 128 + 1, cols // 128 + 1, 1)
-                graded = graded + self.grain.cpu().repeat(reps)[:rows, :cols]
-            self.static_frame = None
-        self.background = graded.clamp(0, 255).to(torch.uint8).to(self.device)
+            self.static_frame = frame.clamp(0, 255).to(torch.uint8)
+        elif len({plane.depth for plane in planes}) > 1:  # parallax: each plane on its own
+            layers = []
+            for plane in planes:
+                alpha = None if plane.alpha is None else torch.from_numpy(plane.alpha)[..., None]
+                rgb = self._graded(torch.from_numpy(plane.image), grain, fog)
+                layers.append(make_layer(plane.depth, rgb, alpha))
+            self.backdrop = Backdrop([layer.to(self.device) for layer in layers], (x0, top),
+                                     self.ppm, self.camera, (self.w, self.h))  # fmt: skip
+
+    def _graded(self, image: torch.Tensor, grain: torch.Tensor | None, fog: float) -> torch.Tensor:
+        if self.style == "neon":
+            image = image * 0.35
+        graded = grade(image, self.style, self.light, self.weather, fog)
+        if grain is not None:
+            graded = graded + grain
+        return graded.clamp(0, 255).round().to(torch.uint8)
 
     def _readable(self, subject: Subject, fog: bool) -> Subject:
         """The subject in a colour that stands out from the background behind it (contrast.py),
@@ -262,7 +277,7 @@ class Renderer:
         for track in self.sim.tracks:
             subject = self.subjects.get(track.subject_id)
             if subject is not None:
-                figures.shadow(canvas, fr, subject, track, sl, self.ink)
+                figures.shadow(canvas, fr, subject, track, sl, self.ink, self.support)
         for track in self.sim.tracks:
             subject = self.subjects.get(track.subject_id)
             if subject is None:
@@ -293,6 +308,10 @@ class Renderer:
             frames = torch.empty((count, self.h, self.w, 3), dtype=torch.uint8, device=self.device)
         if self.static_frame is not None:
             frames.copy_(self.static_frame.unsqueeze(0).expand(count, -1, -1, -1))
+            return frames
+        if self.backdrop is not None:
+            for i, k in enumerate(range(first, last)):
+                self.backdrop.draw(frames[i], k)
             return frames
         x0, top = self.canvas_origin
         rows_max, cols_max = self.background.shape[:2]

@@ -16,6 +16,13 @@ from gen_engine.render.painter import Painter
 from gen_engine.render.places import RECIPES
 
 HORIZON = 1.0
+# Depths of the planes (painter.py): the share of a camera move each one follows.
+SKY_DEPTH = 0.04
+FAR_WALL_DEPTH = 0.8  # indoors the back wall is a few metres behind the subjects
+FAR_RANGE_DEPTH = 0.25
+HILL_DEPTH = 0.4
+SKYLINE_DEPTH = 0.45
+TREE_LINE_DEPTH = 0.6
 Colour = tuple[float, float, float]
 
 
@@ -31,6 +38,7 @@ def sky(p: Painter, light: Light, weather: str, sun_xy: tuple[float, float] | No
         grey = (150.0, 155.0, 165.0) if light.ambient > 0.7 else (60.0, 62.0, 70.0)
         top, low = _mix(top, grey, 0.65), _mix(low, grey, 0.55)
     p.vgradient(HORIZON, float(p.ys[0]) + 0.01, low, top)
+    p.haze = low
     if light.stars:
         _stars(p, rng, HORIZON + 0.5)
     if sun_xy is not None and weather not in ("rain", "storm", "fog"):
@@ -50,11 +58,13 @@ def _stars(p: Painter, rng: np.random.Generator, above: float) -> None:
 
 
 def ground(p: Painter, near: Colour, far: Colour, rng: np.random.Generator, grain: float) -> None:
+    p.layer(1.0)
     p.vgradient(float(p.ys[-1]) - 0.01, HORIZON, near, far)
     p.noise(float(p.ys[-1]) - 0.01, HORIZON, grain, rng)
 
 
 def _trees(p: Painter, rng: np.random.Generator, count: int, leaf: Colour, pine: bool) -> None:
+    p.layer(TREE_LINE_DEPTH)
     x0, x1 = float(p.xs[0]), float(p.xs[-1])
     for x in np.sort(rng.uniform(x0, x1, count)):
         h = float(rng.uniform(1.2, 2.6))
@@ -73,6 +83,7 @@ def _trees(p: Painter, rng: np.random.Generator, count: int, leaf: Colour, pine:
 def _hills(
     p: Painter, rng: np.random.Generator, colour: Colour, height: float, sharp: bool
 ) -> None:
+    p.layer(FAR_RANGE_DEPTH if height >= 2 else HILL_DEPTH)
     phase = rng.uniform(0, 6.28, 3)
     xs = p.xs
     wave = sum(
@@ -86,6 +97,7 @@ def _hills(
 
 
 def _buildings(p: Painter, rng: np.random.Generator, night: bool) -> None:
+    p.layer(SKYLINE_DEPTH)
     x = float(p.xs[0])
     while x < float(p.xs[-1]):
         w = float(rng.uniform(0.8, 1.6))
@@ -104,6 +116,7 @@ def draw_setting(p: Painter, setting: str, light: Light, weather: str,
                  sun_xy: tuple[float, float] | None, rng: np.random.Generator) -> None:  # fmt: skip
     found = place(setting) or place("park")
     assert found is not None
+    p.depth = FAR_WALL_DEPTH if found.indoor or found.recipe in ("studio", "kitchen") else SKY_DEPTH
     night = light.stars
     x0, x1 = float(p.xs[0]), float(p.xs[-1])
     top = float(p.ys[0])
