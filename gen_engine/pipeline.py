@@ -268,14 +268,17 @@ def generate_unchecked(
         from gen_engine.render import Renderer
 
         renderer: Any = None
+        framing = None  # the physics render's resting camera, which a model's frames follow
         if diffusion:
             with run.stage("diffuse", "Generating with the diffusion model"):
                 from gen_engine.diffusion.clip import make_clip
 
+                physics_render = Renderer(plan, sim, spec)
+                framing = physics_render.framing
                 renderer = make_clip(
                     spec,
                     plan,
-                    Renderer(plan, sim, spec),
+                    physics_render,
                     lambda within, message: run.progress("diffuse", within, message),
                     run.check_cancel,
                 )
@@ -288,6 +291,7 @@ def generate_unchecked(
             )
             sampling = _Sampling(frame_sampler, spec.fps) if frame_sampler is not None else None
             poster = _render_frames(run, renderer, marker, encoder, spec.frame_count, sampling)
+            framing = framing or renderer.framing
         with run.stage("encode", "Finishing the video file"):
             stats = encoder.finish()
             encoder = None
@@ -322,6 +326,7 @@ def generate_unchecked(
         height=height,
         duration=float(spec.duration),
         provenance=summary,
+        framing=framing,
     )
     try:
         run.progress("done", 1.0, "Ready")

@@ -250,6 +250,26 @@ class BodyTrack:
     mouth_open: np.ndarray | None = None  # (F,) 0..1, driven by speech
 
 
+@dataclass(frozen=True)
+class Framing:
+    """Where the camera rests: its zoom over the neutral frame (1: about four metres across)
+    and the world point at the centre column and top row of the frame, in metres."""
+
+    zoom: float = 1.0
+    centre_x: float = 0.0
+    top: float = 0.0
+
+    def pixels_per_metre(self, world_width: float, width_px: int) -> float:
+        return width_px / world_width * self.zoom
+
+    def to_pixel(
+        self, x: float, y: float, world_width: float, size: tuple[int, int]
+    ) -> tuple[float, float]:
+        """Where world (x, y) lands in a (width, height) frame of the resting camera."""
+        ppm = self.pixels_per_metre(world_width, size[0])
+        return size[0] / 2 + (x - self.centre_x) * ppm, (self.top - y) * ppm
+
+
 @dataclass(frozen=True, eq=False)
 class Simulation:
     fps: int
@@ -286,6 +306,7 @@ class Result:
     height: int = 0
     duration: float = 0.0
     provenance: dict[str, Any] = field(default_factory=dict)
+    framing: Framing | None = None  # where the physics render's camera rests
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -298,6 +319,7 @@ class Result:
             "height": self.height,
             "duration": self.duration,
             "provenance": dict(self.provenance),
+            "framing": asdict(self.framing) if self.framing is not None else None,
         }
 
 

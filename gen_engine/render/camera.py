@@ -13,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from gen_engine.physics.layout import GROUND_FRACTION
+from gen_engine.types import Framing
 
 FOCUS_HEIGHT = 1.0  # metres: zooming keeps this height above the ground fixed on screen
 Array = npt.NDArray[np.float64]
@@ -24,12 +25,30 @@ class CameraPath:
     y: Array  # (F,) metres the view is shifted up
     zoom: Array  # (F,) >= 1
     shake: Array  # (F, 2) pixels
+    rest: Framing | None = None  # where the moves start from; None: the neutral frame
 
     def moves(self) -> bool:
         return bool(np.ptp(self.x) or np.ptp(self.y) or np.ptp(self.zoom) or self.shake.any())
 
 
-def camera_path(kind: str, frames: int, world_width: float, width_px: int, seed: int) -> CameraPath:
+def camera_path(
+    kind: str,
+    frames: int,
+    world_width: float,
+    width_px: int,
+    seed: int,
+    rest: Framing | None = None,
+) -> CameraPath:
+    """The move `kind` over `frames`, from the resting frame `rest`: a closer frame makes the
+    same move in proportion (a pan across the same share of what is seen)."""
+    scale = 1.0 / rest.zoom if rest is not None else 1.0
+    x, y, zoom, shake = _move(kind, frames, world_width, width_px, seed)
+    return CameraPath(x * scale, y * scale, zoom, shake, rest)
+
+
+def _move(
+    kind: str, frames: int, world_width: float, width_px: int, seed: int
+) -> tuple[Array, Array, Array, Array]:
     u = np.arange(frames) / max(frames - 1, 1)
     ease = u * u * (3 - 2 * u)
     zeros = np.zeros(frames)
@@ -57,7 +76,7 @@ def camera_path(kind: str, frames: int, world_width: float, width_px: int, seed:
                      for i, (f, ph) in enumerate(zip(freqs, phases, strict=False)))  # fmt: skip
         shake = np.asarray(wobble) * 0.008 * width_px
         zoom = np.full(frames, 1.03)
-    return CameraPath(x, y, zoom, shake)
+    return x, y, zoom, shake
 
 
 @dataclass(frozen=True)
@@ -76,7 +95,12 @@ def view_at(
     1 is the ground the subjects stand on; a farther plane pans, tilts and zooms by that fraction
     of the camera's move (parallax). Shake is the camera turning, so every plane shakes alike."""
     s = ppm * (1.0 + (float(cam.zoom[k]) - 1.0) * depth)
-    focus_px = GROUND_FRACTION * height - FOCUS_HEIGHT * ppm
-    ax = width / 2 - float(cam.x[k]) * depth * s + float(cam.shake[k, 0])
-    ay = focus_px + (FOCUS_HEIGHT + float(cam.y[k]) * depth) * s + float(cam.shake[k, 1])
+    if cam.rest is None:  # the neutral frame: the ground line at GROUND_FRACTION
+        centre_x, focus = 0.0, FOCUS_HEIGHT
+        focus_px = GROUND_FRACTION * height - FOCUS_HEIGHT * ppm
+    else:  # zooming keeps the middle of the resting frame where it is
+        centre_x, focus = cam.rest.centre_x, cam.rest.top - height / 2 / ppm
+        focus_px = height / 2
+    ax = width / 2 - (centre_x + float(cam.x[k]) * depth) * s + float(cam.shake[k, 0])
+    ay = focus_px + (focus + float(cam.y[k]) * depth) * s + float(cam.shake[k, 1])
     return View(ax, ay, s)

@@ -15,7 +15,6 @@ from PIL import Image
 from gen_engine.physics import skeleton as sk
 from gen_engine.physics.fixtures import place_fixtures, support_height
 from gen_engine.physics.layout import (
-    GROUND_FRACTION,
     SHARD_MARK,
     camera_of,
     shard_parent,
@@ -27,6 +26,7 @@ from gen_engine.render.backdrop import Backdrop, make_layer
 from gen_engine.render.camera import camera_path, view_at
 from gen_engine.render.contrast import background_colour, luminance, readable_colour, rim_colour
 from gen_engine.render.fixtures import paint_fixtures
+from gen_engine.render.framing import frame_action
 from gen_engine.render.ink import Ink
 from gen_engine.render.look import grade, grain_tile, light_for, vignette
 from gen_engine.render.painter import Painter, flatten_planes
@@ -80,9 +80,12 @@ class Renderer:
         self.out_w, self.out_h = spec.size
         block = PIXEL_BLOCK if self.style == "pixel" else 1
         self.w, self.h = max(self.out_w // block, 8), max(self.out_h // block, 8)
-        self.ppm = self.w / sim.world_width
+        self.solids = place_fixtures(plan.fixtures, sim.world_width)
+        self.framing = frame_action(plan, sim, self.solids, self.h / self.w)
+        self.ppm = self.framing.pixels_per_metre(sim.world_width, self.w)
+        rest = self.framing if self.framing.zoom > 1 else None
         self.camera = camera_path(camera_of(plan, spec), sim.frame_count, sim.world_width, self.w,
-                                  plan.seed)  # fmt: skip
+                                  plan.seed, rest)  # fmt: skip
         self.seed = plan.seed & 0xFFFFFFFF
         default_batch = BATCH if self.device.type == "cpu" else CUDA_BATCH
         self.batch = int(os.environ.get("FRAMECAST_RENDER_BATCH", "0") or 0) or default_batch
@@ -121,12 +124,11 @@ class Renderer:
 
     def _build_background(self, fog: float) -> None:
         """Paint the setting once on a canvas wider and taller than any camera move needs."""
-        ww = self.sim.world_width
-        above = GROUND_FRACTION * self.h / self.ppm
-        below = (1 - GROUND_FRACTION) * self.h / self.ppm
-        margin_x = 0.2 * ww + 0.02 * ww
-        x0, x1 = -ww / 2 - margin_x, ww / 2 + margin_x
-        top, bottom = above + 1.6, -below - 0.3
+        seen_w, seen_h = self.w / self.ppm, self.h / self.ppm  # metres the resting frame shows
+        centre, rest_top = self.framing.centre_x, self.framing.top
+        margin_x = 0.22 * seen_w  # room for a pan or an orbit
+        x0, x1 = centre - seen_w / 2 - margin_x, centre + seen_w / 2 + margin_x
+        top, bottom = rest_top + 0.24 * seen_h, rest_top - 1.05 * seen_h  # and for a tilt
         cols = math.ceil((x1 - x0) * self.ppm)
         rows = math.ceil((top - bottom) * self.ppm)
         xs = (x0 + (np.arange(cols) + 0.5) / self.ppm).astype(np.float32)
@@ -135,13 +137,12 @@ class Renderer:
         sun = None
         if self.light.sun is not None:
             fx, fy = self.light.sun
-            sun = ((fx - 0.5) * ww, (GROUND_FRACTION - fy) * self.h / self.ppm)
+            sun = (centre + (fx - 0.5) * seen_w, rest_top - fy * seen_h)
         rng = np.random.default_rng(self.seed)
         draw_setting(painter, self.plan.setting, self.light, self.weather, sun, rng)
         painter.layer(1.0)  # what the bodies collide with stands on the subjects' own ground
-        solids = place_fixtures(self.plan.fixtures, ww)
-        paint_fixtures(painter, solids)
-        self.support = partial(support_height, solids) if solids else None
+        paint_fixtures(painter, self.solids)
+        self.support = partial(support_height, self.solids) if self.solids else None
         planes = painter.planes()
         flat = torch.from_numpy(flatten_planes(planes))
         grain = None

@@ -17,7 +17,7 @@ import pytest
 from gen_engine.physics.fixtures import STEPS
 from gen_engine.physics.layout import GROUND_FRACTION, world_width
 from gen_engine.pipeline import generate_unchecked
-from gen_engine.types import GenerationSpec, Result
+from gen_engine.types import Framing, GenerationSpec, Result
 from tests.gen_engine.conftest import band_energy
 from tests.gen_engine.test_physics_decoded import decode
 
@@ -50,18 +50,22 @@ def _red(frames: np.ndarray) -> np.ndarray:
     return (px[..., 0] > 90) & (px[..., 0] - px[..., 1] > 50) & (px[..., 0] - px[..., 2] > 50)
 
 
-def _heights(mask: np.ndarray, frames: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per frame: metres above the ground of the blob's lowest row, and its centre x in metres."""
+def _heights(
+    mask: np.ndarray, frames: np.ndarray, framing: Framing | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per frame: metres above the ground of the blob's lowest row, and its centre x in metres,
+    read through the camera the clip was rendered with."""
     height_px, width_px = frames.shape[1:3]
-    ppm = width_px / world_width("9:16")
-    ground_row = GROUND_FRACTION * height_px
+    framing = framing or Framing()
+    ppm = framing.pixels_per_metre(world_width("9:16"), width_px)
+    _, ground_row = framing.to_pixel(0.0, 0.0, world_width("9:16"), (width_px, height_px))
     rows = np.arange(height_px)[None, :, None]
     cols = np.arange(width_px)[None, None, :]
     count = mask.sum(axis=(1, 2))
     assert (count > 0).all(), "the body is visible in every frame"
     lowest = np.where(mask, rows, -1).max(axis=(1, 2))
     centre = (mask * cols).sum(axis=(1, 2)) / count
-    return (ground_row - lowest - 0.5) / ppm, (centre - width_px / 2) / ppm
+    return (ground_row - lowest - 0.5) / ppm, (centre - width_px / 2) / ppm + framing.centre_x
 
 
 @pytest.fixture(scope="module")
@@ -78,8 +82,8 @@ def test_the_plan_has_stone_stairs_and_a_red_ball(stairs_clip) -> None:
 
 
 def test_the_ball_drops_one_step_per_bounce(stairs_clip) -> None:
-    _, frames, _ = stairs_clip
-    heights, xs = _heights(_red(frames), frames)
+    result, frames, _ = stairs_clip
+    heights, xs = _heights(_red(frames), frames, result.framing)
     # the lowest point of each bounce: the lowest frame of the three either side (a bounce is a
     # sharp V; a flat top, read a pixel apart from frame to frame, is not one)
     dips = [
@@ -101,7 +105,7 @@ def test_the_ball_drops_one_step_per_bounce(stairs_clip) -> None:
 
 def test_each_step_sounds_on_the_frame_that_draws_it(stairs_clip) -> None:
     result, frames, audio = stairs_clip
-    heights, _ = _heights(_red(frames), frames)
+    heights, _ = _heights(_red(frames), frames, result.framing)
     floor = float(heights[-1])  # at rest on the floor by the end
     hits = [e for e in result.events if e.kind == "impact" and e.other == "stairs"]
     assert len(hits) == STEPS
@@ -119,7 +123,7 @@ def test_a_toy_car_rolls_off_the_desk_and_lands_on_the_rug(tmp_path: Path) -> No
     assert result.plan.subjects[0].color_name == "yellow"
     px = frames.astype(int)
     yellow = (px[..., 0] > 150) & (px[..., 1] > 120) & (px[..., 0] - px[..., 2] > 100)
-    heights, xs = _heights(yellow, frames)
+    heights, xs = _heights(yellow, frames, result.framing)
     landing = next(e for e in result.events if e.kind == "impact" and e.other == "rug")
     on_rug = float(np.median(heights[landing.frame + 6 :]))
     desk_top = 0.76 - 0.02  # the catalogue's desk, above the rug it lands on
@@ -235,7 +239,8 @@ def test_a_plate_pushed_off_a_table_breaks_on_the_floor(tmp_path: Path) -> None:
     assert hit.other == "ground" and hit.frame == crash.frame  # it breaks on the floor
     px = frames.astype(int)
     red = (px[..., 0] > 130) & (px[..., 1] < 0.45 * px[..., 0]) & (px[..., 2] < 0.45 * px[..., 0])
-    ppm = frames.shape[2] / world_width("9:16")
+    assert result.framing is not None
+    ppm = result.framing.pixels_per_metre(world_width("9:16"), frames.shape[2])
 
     def pieces(k: int) -> list[int]:
         """Separate red blobs (the plate's lit band and its body count as one)."""
@@ -270,7 +275,10 @@ def test_what_broke_leaves_no_shadow_behind(tmp_path: Path) -> None:
     result, frames, _ = _clip(tmp_path, "a red plate slides off a table in a kitchen")
     crash = next(e for e in result.events if e.kind == "break")
     height_px, width_px = frames.shape[1:3]
-    ground_row = int(GROUND_FRACTION * height_px)
-    centre = frames[:, ground_row - 3 : ground_row + 3, width_px // 2 - 8 : width_px // 2 + 8]
+    assert result.framing is not None
+    col, row = (int(v) for v in result.framing.to_pixel(0.0, 0.0, world_width("9:16"),
+                                                       (width_px, height_px)))  # fmt: skip
+    assert 8 <= col < width_px - 8 and 3 <= row < height_px - 3, "the parking spot is in view"
+    centre = frames[:, row - 3 : row + 3, col - 8 : col + 8]
     light = centre.astype(float).mean(axis=(1, 2, 3))
     assert abs(float(light[crash.frame + 30]) - float(light[2])) < 6
