@@ -153,6 +153,8 @@ def simulate(
             anim = animators[subject.id]
             joints = anim.pose(frame_times)
             board = next((b for b, rider in rides.items() if rider is anim), None)
+            if board is not None:
+                joints = _ride_with(joints, positions[body_index[board]])
             moved = _motion_events(anim.events, subject, scale, clip_frame, pan_of,
                                    water and board is None, frames)  # fmt: skip
             if board is not None:  # a rider lands on its board, not on the water
@@ -349,6 +351,18 @@ def _ride_setup(rb: RigidBody, rider: Biped, frame_times: FloatArray) -> None:
             rb.pushes.append((event.time, (0.0, -mass * 0.5), along))
 
 
+def _ride_with(joints: FloatArray, board: FloatArray) -> FloatArray:
+    """A rider standing on a floating board goes up and down and sideways with it; in the air
+    (a jump, a backflip) the rider's own flight holds, blended over the first few centimetres
+    above the stance so takeoff and landing do not jump."""
+    offset = board - board[0]  # (F, 2): the board's drift from where it floated at rest
+    feet = joints[:, :, 1].min(axis=1)
+    standing = np.clip(1.0 - (feet - feet.min()) / RIDER_BLEND, 0.0, 1.0)
+    moved: FloatArray = joints + (offset * standing[:, None])[:, None, :]
+    return moved
+
+
+RIDER_BLEND = 0.05  # metres above the board over which a rider leaves its motion
 BRITTLE = frozenset({"glass", "ceramic"})
 BREAK_SPEED = 2.2  # m/s: a plate falling off a table (0.75 m, 3.8 m/s) breaks, one set down not
 

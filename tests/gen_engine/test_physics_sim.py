@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+from gen_engine.director import plan_scene
 from gen_engine.physics import JOINT, MATERIALS, SKELETON, simulate, world_width
 from gen_engine.physics.layout import SLOW_MOTION_FACTOR
 from gen_engine.types import MOUTH_RATE, BodyTrack, Simulation, SpokenLine
@@ -205,3 +206,23 @@ def test_a_balloon_floats_up_and_a_kite_swoops_on_the_wind() -> None:
     flying = simulate(kite, spec(duration=4)).tracks[0].position
     assert np.any(np.diff(flying[:, 1]) < -1e-3)  # a kite dips as well as climbs
     assert np.ptp(flying[:, 0]) > 0.5  # and swings across the sky
+
+
+def test_a_rider_goes_up_and_down_with_the_floating_board() -> None:
+    """Standing on a paddleboard that bobs after a landing, the rider's feet stay on its top:
+    the gap between them holds to a few millimetres while the board moves by centimetres."""
+    prompt = "a man does a backflip on a paddleboard on a lake"
+    sim = simulate(plan_scene(prompt, seed=2), spec(duration=5))
+    rider, board = sim.tracks
+    assert rider.joints is not None
+    lowest = rider.joints[:, :, 1].argmin(axis=1)
+    feet = rider.joints[np.arange(len(lowest)), lowest]  # (F, 2)
+    # the board's top under the feet, as it floats and rocks
+    under = board.position[:, 1] + np.tan(board.angle) * (feet[:, 0] - board.position[:, 0])
+    gap = feet[:, 1] - under
+    landed = next(e.frame for e in sim.events if e.kind == "land")
+    again = next(e.frame for e in sim.events if e.kind == "whoosh" and e.frame > landed)
+    on_board = slice(landed + 2, again - 8)  # between the landing and the next takeoff
+    assert np.ptp(board.position[on_board, 1]) > 0.03  # the landing set it bobbing
+    assert np.ptp(gap[on_board]) < 0.01
+    assert abs(float(np.median(gap[on_board])) - float(gap[0])) < 0.01  # as before the flip
