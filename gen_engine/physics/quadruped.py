@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from gen_engine.physics import skeleton as sk
-from gen_engine.physics.motion import Gait, MotionEvent, ballistic_cycle, gait_foot, plant_events
+from gen_engine.physics.motion import (
+    Gait,
+    MotionEvent,
+    ballistic_cycle,
+    gait_foot,
+    plant_events,
+)
 from gen_engine.physics.skeleton import FloatArray, fold, two_bone_ik
 
 # Proportions as fractions of the animal's height (top of the head).
@@ -34,6 +40,8 @@ class Quadruped:
     duration: float
     target_x: float = 0.0
     events: list[MotionEvent] = field(default_factory=list)
+    # (when it sets off, where to): something thrown it runs after, to where it comes down
+    fetch: tuple[float, float] | None = None
 
     def pose(self, t: FloatArray) -> FloatArray:
         self.events = []
@@ -44,6 +52,8 @@ class Quadruped:
         facing0 = 1.0 if self.target_x >= self.x0 else -1.0
         centre_y = (HIP_Y + 0.02) * s * ones
         wag = np.sin(2 * np.pi * 2.5 * t + self.phase * 6)
+        if self.fetch is not None:
+            return self._fetch(t, *self.fetch, centre_y, wag)
         if self.action in ("walk", "run", "jog", "trot", "sprint", "chase", "gallop"):
             fast = self.action != "walk"
             gait = (
@@ -99,6 +109,42 @@ class Quadruped:
             joints[:, sk.QJOINT["br_knee"], 1] += 0.15 * s
             joints[:, hips, 1] = np.maximum(joints[:, hips, 1], 0.2 * s)
         return joints
+
+    def _fetch(self, t: FloatArray, start: float, goal: float, centre_y: FloatArray,
+               wag: FloatArray) -> FloatArray:  # fmt: skip
+        """Stand, then from `start` run at a trot to `goal` and stop there, facing it."""
+        s = self.height
+        half = BODY_LENGTH * s / 2
+        gait = Gait(4.5 * s, 2.2, 0.32, 0.12 * s)
+        way = 1.0 if goal >= self.x0 else -1.0
+        length = abs(goal - self.x0)
+        run = np.clip(t - start, 0.0, length / gait.speed)  # seconds of running so far
+        moving = (t > start) & (run < length / gait.speed)
+        x = self.x0 + way * gait.speed * run
+
+        def path_x(q: FloatArray) -> FloatArray:
+            out: FloatArray = self.x0 + way * np.clip(q, 0.0, length + 2 * half)
+            return out
+
+        paws = []
+        for i, offset in enumerate(TROT_OFFSETS):
+            lead = half if i < 2 else -half
+            px, lift, plants = gait_foot(run, gait, offset + self.phase, path_x, lead)
+            spread = 0.04 * s if i % 2 else -0.04 * s
+            standing = np.stack([x + way * lead + spread, np.full(len(t), PAW_Y * s)], -1)
+            running = np.stack([px, PAW_Y * s + lift], -1)
+            paws.append(np.where(moving[:, None], running, standing))
+            if i < 2:  # front paws only, as when running
+
+                def paw_x(p: float, lead: float = lead) -> float:
+                    return float(path_x(np.array([gait.speed * p + lead]))[0])
+
+                steps = plant_events(plants, length / gait.speed, paw_x, self.ground,
+                                     gait.speed * 0.5)  # fmt: skip
+                self.events += [replace(e, time=e.time + start) for e in steps
+                                if e.time >= 0 and e.time + start < self.duration]  # fmt: skip
+        bob = np.where(moving, 0.015 * s * np.cos(4 * np.pi * gait.frequency * run), 0.0)
+        return self.assemble(x, centre_y + bob, np.full(len(t), way), paws, wag)
 
     def assemble(
         self,

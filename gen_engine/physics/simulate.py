@@ -113,6 +113,8 @@ def simulate(
                 bodies, frame_dt, frames, ground, width / 2 - 0.02, solids
             )
 
+    _send_after_throws(bodies, positions, contacts, animators, band)
+
     def clip_frame(phys_time: float) -> int:
         return math.ceil(phys_time / frame_dt - 1e-9)
 
@@ -349,6 +351,32 @@ def _ride_setup(rb: RigidBody, rider: Biped, frame_times: FloatArray) -> None:
         if event.kind == "land":
             along = min(max(event.x - rider.x0, -w / 2), w / 2) + 0.15 * w  # feet off centre
             rb.pushes.append((event.time, (0.0, -mass * 0.5), along))
+
+
+FETCHERS = frozenset({"idle", "run", "chase", "fetch", "play", "wait"})
+FETCH_REACTION = 0.25  # seconds after the throw before an animal sets off after it
+
+
+def _send_after_throws(
+    bodies: list[RigidBody],
+    positions: FloatArray,
+    contacts: list[Contact],
+    animators: dict[str, Animator],
+    band: tuple[float, float],
+) -> None:
+    """An animal that is not doing anything else runs after what is thrown (a frisbee thrown to
+    a dog), to where it first comes down - or, still flying at the end, where it is then."""
+    thrown = next((i for i, rb in enumerate(bodies) if rb.held is not None and rb.release > 0),
+                  None)  # fmt: skip
+    if thrown is None:
+        return
+    rb = bodies[thrown]
+    down = next((c for c in contacts if c.subject == rb.subject_id), None)
+    goal = down.position[0] if down is not None else float(positions[thrown, -1, 0])
+    goal = float(np.clip(goal, band[0], band[1]))
+    for anim in animators.values():
+        if isinstance(anim, Quadruped) and anim.action in FETCHERS:
+            anim.fetch = (rb.release + FETCH_REACTION, goal)
 
 
 def _ride_with(joints: FloatArray, board: FloatArray) -> FloatArray:

@@ -9,6 +9,7 @@ import pytest
 
 from gen_engine.director import plan_scene
 from gen_engine.physics import JOINT, MATERIALS, SKELETON, simulate, world_width
+from gen_engine.physics.biped import THROW_RELEASE
 from gen_engine.physics.layout import SLOW_MOTION_FACTOR
 from gen_engine.types import MOUTH_RATE, BodyTrack, Simulation, SpokenLine
 from tests.gen_engine._render_helpers import plan, spec, subject
@@ -226,3 +227,22 @@ def test_a_rider_goes_up_and_down_with_the_floating_board() -> None:
     assert np.ptp(board.position[on_board, 1]) > 0.03  # the landing set it bobbing
     assert np.ptp(gap[on_board]) < 0.01
     assert abs(float(np.median(gap[on_board])) - float(gap[0])) < 0.01  # as before the flip
+
+
+def test_a_dog_runs_after_the_frisbee_thrown_to_it() -> None:
+    """Still until the throw, then off to where the frisbee comes down, and it stops there."""
+    p = plan_scene("a girl throws a frisbee to her dog in the park", seed=0)
+    kinds = [s.kind for s in p.subjects]
+    sim = simulate(p, spec(duration=5))
+    frisbee = sim.tracks[kinds.index("frisbee")]
+    dog = sim.tracks[kinds.index("dog")]
+    thrown = math.ceil(THROW_RELEASE * sim.fps)  # the frame it leaves the hand
+    down = next(e for e in sim.events if e.subject == p.subjects[kinds.index("frisbee")].id
+                and e.kind == "impact")  # fmt: skip
+    x = dog.position[:, 0]
+    assert np.ptp(x[:thrown]) < 0.01  # waiting
+    landing_x = float(frisbee.position[down.frame, 0])
+    assert abs(float(x[-1]) - landing_x) < 0.5 < abs(float(x[0]) - landing_x) + 0.3
+    assert abs(float(x[-1]) - float(x[thrown])) > 0.2  # it ran
+    steps = [e for e in sim.events if e.kind == "footstep" and e.subject == dog.subject_id]
+    assert steps and all(thrown <= e.frame for e in steps)  # heard running, not before
