@@ -68,6 +68,21 @@ class Painter:
         """Every plane painted so far, back to front."""
         return [*self.finished, self._close(in_place=False)]
 
+    def colour_behind(self, x0: float, x1: float, y0: float, y1: float) -> Image:
+        """Mean RGB of everything painted so far over the box x0..x1, y0..y1 (world metres)."""
+        win = self._window(x0, x1, y0, y1)
+        if win is None:
+            return np.full(3, 128.0, np.float32)
+        out = np.zeros((*self.image[win].shape[:2], 3), np.float32)
+        for plane in self.finished:
+            cover = 1.0 if plane.alpha is None else plane.alpha[win][..., None]
+            out += (plane.image[win] - out) * cover
+        if self.alpha is None:  # still on the opaque back plane
+            return np.asarray(self.image[win].reshape(-1, 3).mean(axis=0), np.float32)
+        # the plane being painted still holds colour times coverage
+        out = out * (1.0 - self.alpha[win][..., None]) + self.image[win]
+        return np.asarray(out.reshape(-1, 3).mean(axis=0), np.float32)
+
     def _close(self, in_place: bool) -> Plane:
         if self.alpha is None:
             return Plane(self.depth, self.image, None, slice(0, len(self.image)))

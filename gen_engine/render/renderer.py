@@ -13,7 +13,7 @@ import torch
 from PIL import Image
 
 from gen_engine.physics import skeleton as sk
-from gen_engine.physics.fixtures import place_fixtures, support_height
+from gen_engine.physics.fixtures import Solid, place_fixtures, support_height
 from gen_engine.physics.layout import (
     SHARD_MARK,
     camera_of,
@@ -141,7 +141,7 @@ class Renderer:
         rng = np.random.default_rng(self.seed)
         draw_setting(painter, self.plan.setting, self.light, self.weather, sun, rng)
         painter.layer(1.0)  # what the bodies collide with stands on the subjects' own ground
-        paint_fixtures(painter, self.solids)
+        paint_fixtures(painter, [self._readable_solid(painter, s, fog) for s in self.solids])
         self.support = partial(support_height, self.solids) if self.solids else None
         planes = painter.planes()
         flat = torch.from_numpy(flatten_planes(planes))
@@ -168,6 +168,20 @@ class Renderer:
                 layers.append(make_layer(plane.depth, rgb, alpha))
             self.backdrop = Backdrop([layer.to(self.device) for layer in layers], (x0, top),
                                      self.ppm, self.camera, (self.w, self.h))  # fmt: skip
+
+    def _readable_solid(self, painter: Painter, solid: Solid, fog: float) -> Solid:
+        """The fixture in a colour that stands out from the background it is painted over - a
+        brown table on a wooden kitchen floor - chosen as a subject's is (contrast.py)."""
+        points = np.array([p for poly in solid.polygons for p in poly] +
+                          [(x, y) for x, y, _ in solid.circles])  # fmt: skip
+        if len(points) == 0:
+            return solid
+        (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
+        behind = painter.colour_behind(float(x0), float(x1), float(y0), float(y1))
+        seen = self._graded(torch.from_numpy(behind).reshape(1, 1, 3), None, fog)
+        colour, _ = readable_colour(solid.colour, seen.reshape(3).numpy().astype(np.float64),
+                                    self.style, self.light, self.weather, fog)  # fmt: skip
+        return solid if colour == solid.colour else replace(solid, colour=colour)
 
     def _graded(self, image: torch.Tensor, grain: torch.Tensor | None, fog: float) -> torch.Tensor:
         if self.style == "neon":

@@ -19,7 +19,7 @@ from gen_engine.physics.simulate import simulate
 from gen_engine.render.contrast import readable_colour
 from gen_engine.render.look import light_for
 from gen_engine.render.renderer import Renderer
-from gen_engine.types import GenerationSpec, ScenePlan, Simulation
+from gen_engine.types import Fixture, GenerationSpec, ScenePlan, Simulation
 
 STYLES = ("cinematic", "anime", "claymation", "watercolor", "neon", "noir", "pixel", "cartoon",
           "sketch")  # fmt: skip
@@ -121,3 +121,31 @@ def test_tiny_creatures_are_drawn_big_enough_to_see(prompt: str) -> None:
     for subject in base.subjects:
         pixels = (_distance_without(base, sim, spec, full, subject.id) > 20).sum(axis=(1, 2))
         assert (pixels >= 30).sum() >= len(FRAMES) / 2, (subject.name, pixels.tolist())
+
+
+FIXTURE_CASES = (
+    ("a kitchen", Fixture("table", "table", "wood", (175, 135, 95), "brown"), "cinematic"),
+    ("a dark cave at night", Fixture("table", "table", "stone", (40, 35, 40), "black"), "noir"),
+    ("a studio", Fixture("stairs", "stairs", "stone", (160, 160, 165), "grey"), "sketch"),
+)
+
+
+@pytest.mark.parametrize("place,fixture,style", FIXTURE_CASES)
+def test_a_fixture_the_colour_of_its_background_is_still_seen(
+    place: str, fixture: Fixture, style: str
+) -> None:
+    """A table the colour of the kitchen floor, a black one in a dark cave in noir: drawn and not
+    drawn, the pixels that differ (the fixture) stand out from what they cover as far as a
+    subject must."""
+    spec = GenerationSpec("a fixture", duration=1, resolution=360, style=style)
+    scene = dataclasses.replace(plan_scene(place, seed=1), subjects=())
+    shown = _render_empty(dataclasses.replace(scene, fixtures=(fixture,)), spec)
+    bare = _render_empty(dataclasses.replace(scene, fixtures=()), spec)
+    differs = np.abs(shown - bare).max(axis=2) > 8
+    assert differs.sum() > 200, "the fixture is drawn"
+    distance = np.linalg.norm(shown - bare, axis=2)[differs].mean()
+    assert distance >= MIN_DISTANCE, distance
+
+
+def _render_empty(plan: ScenePlan, spec: GenerationSpec) -> np.ndarray:
+    return Renderer(plan, simulate(plan, spec), spec).render(0, 1)[0].astype(np.float32)
