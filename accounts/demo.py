@@ -1,4 +1,4 @@
-"""The development demo account `make run` prints (created once; never with production settings)."""
+"""The development accounts `make run` prints (created once; never with production settings)."""
 
 from __future__ import annotations
 
@@ -20,27 +20,37 @@ DEMO_BIRTHDATE = dt.date(1990, 1, 1)
 
 def demo_account_ensure() -> tuple[User, bool]:
     """The demo user and whether it was created now."""
+    return dev_account_ensure(
+        email=DEMO_EMAIL, handle=DEMO_HANDLE, password=DEMO_PASSWORD, display_name="Demo"
+    )
+
+
+def dev_account_ensure(
+    *, email: str, handle: str, password: str, display_name: str
+) -> tuple[User, bool]:
+    """A development account with a verified email, and whether it was created now. Refused
+    with production settings: its password is in the source."""
     if settings.PRODUCTION:
         raise PermissionDenied(
-            "The demo account is for development: refused with production settings."
+            "Development accounts are for development: refused with production settings."
         )
     with transaction.atomic():
-        user = User.objects.filter(email=DEMO_EMAIL).first()
+        user = User.objects.filter(email=email).first()
         created = user is None
         if user is None:
-            if User.objects.filter(handle=DEMO_HANDLE).exists():
+            if User.objects.filter(handle=handle).exists():
                 raise Conflict(
-                    f"The handle @{DEMO_HANDLE} belongs to another account; "
-                    f"no demo account was created."
+                    f"The handle @{handle} belongs to another account; no account was created "
+                    f"for {email}."
                 )
             user = User.objects.create_user(
-                email=DEMO_EMAIL,
-                password=DEMO_PASSWORD,
-                handle=DEMO_HANDLE,
+                email=email,
+                password=password,
+                handle=handle,
                 birthdate=DEMO_BIRTHDATE,
-                display_name="Demo",
+                display_name=display_name,
             )
         EmailAddress.objects.update_or_create(
-            user=user, email=DEMO_EMAIL, defaults={"verified": True, "primary": True}
+            user=user, email=email, defaults={"verified": True, "primary": True}
         )
     return user, created

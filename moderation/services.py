@@ -365,8 +365,9 @@ def appeal_decide(*, appeal: Appeal, moderator: User, outcome: str, note: str = 
         if appeal.status != Appeal.Status.PENDING:
             raise Conflict("This appeal has already been decided.", code="decided")
         action = appeal.action
-        # Policy: a different moderator reviews an appeal. Superusers may still decide.
-        if action.moderator_id == moderator.pk and not moderator.is_superuser:
+        # Policy: a different moderator reviews an appeal - a superuser included: nobody is
+        # judge of their own decision.
+        if action.moderator_id == moderator.pk:
             raise ValidationFailed(
                 "A different moderator must decide the appeal of your own action.",
                 code="same_moderator",

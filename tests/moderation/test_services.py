@@ -182,6 +182,22 @@ def test_overturned_appeal_restores_content(video_factory, moderator, moderator2
     assert Notification.objects.filter(recipient=video.owner, text__contains="restored").exists()
 
 
+def test_nobody_decides_the_appeal_of_their_own_action_not_even_a_superuser(moderator2):
+    boss = UserFactory(is_staff=True, is_superuser=True, handle="boss", email="boss@example.com")
+    video_owner = UserFactory()
+    action = services.action_apply(
+        case=_case_for(video_owner), moderator=boss, action="strike", reason="Spam."
+    )
+    appeal = services.appeal_create(user=video_owner, action_id=action.pk, text="Not spam.")
+    with pytest.raises(ValidationFailed) as refused:
+        services.appeal_decide(appeal=appeal, moderator=boss, outcome="upheld")
+    assert refused.value.code == "same_moderator"
+    appeal.refresh_from_db()
+    assert appeal.status == "pending" and appeal.decided_by is None
+    assert not AuditLogEntry.objects.filter(action__in=["appeal.upheld", "appeal.overturned"])
+    services.appeal_decide(appeal=appeal, moderator=moderator2, outcome="upheld")  # another may
+
+
 def test_overturned_appeal_removes_the_strike(moderator, moderator2):
     user = UserFactory()
     action = services.action_apply(

@@ -1,8 +1,8 @@
 """`manage.py seed_demo [--users U --videos V --likes L]`.
 
-Without numbers: the development demo account `make run` prints (created once, printed every
-time). With numbers: also bulk-seeds users, published videos (pointing at a few real clips),
-follows and likes - for demos and bench/feed.py.
+Without numbers: the development demo and moderator accounts `make run` prints (created once,
+printed every time). With numbers: also bulk-seeds users, published videos (pointing at a few
+real clips), follows and likes - for demos and bench/feed.py.
 """
 
 from __future__ import annotations
@@ -13,11 +13,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.demo import DEMO_EMAIL, DEMO_PASSWORD, demo_account_ensure
 from feed.seeding import seed_clips, seed_social
+from moderation.staffing import DEV_MODERATOR_EMAIL, DEV_MODERATOR_PASSWORD, dev_moderator_ensure
 from sora_site.core.errors import ApplicationError
 
 
 class Command(BaseCommand):
-    help = "Create the demo account (development only); optionally seed a realistic database."
+    help = (
+        "Create the demo and moderator accounts (development only); optionally seed a "
+        "realistic database."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--users", type=int, default=0)
@@ -42,6 +46,15 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo account ({state}): log in at /accounts/login/ with "
             f"{DEMO_EMAIL} / {DEMO_PASSWORD}"
+        )
+        try:
+            _, created = dev_moderator_ensure()
+        except ApplicationError as error:
+            raise CommandError(error.detail) from error
+        state = "created" if created else "exists"
+        self.stdout.write(
+            f"Moderator account ({state}): moderate at /admin/ with "
+            f"{DEV_MODERATOR_EMAIL} / {DEV_MODERATOR_PASSWORD}"
         )
         if min(options["users"], options["videos"], options["likes"]) < 0:
             raise CommandError("--users, --videos and --likes must not be negative.")
