@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.forms import BaseForm
 from django.http import HttpRequest
 
+from accounts import invites
 from accounts.handles import handle_is_reserved
 from sora_site.core.client_ip import client_ip
 
@@ -19,6 +20,11 @@ class AccountAdapter(DefaultAccountAdapter):
         "username_taken": "That handle is already taken.",
         "username_blacklisted": "That handle is reserved. Please choose another one.",
     }
+
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        # FRAMECAST_SIGNUP=closed shows allauth's "sign-up closed" page (with the waitlist);
+        # in invite mode the form itself asks for a code.
+        return invites.signup_mode() != invites.CLOSED
 
     def clean_username(self, username: str, shallow: bool = False) -> str:
         # Handles are case-insensitive: "Alice" is checked, and stored, as "alice".

@@ -9,7 +9,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts import invites
 from accounts.forms import UserAdminChangeForm, UserAdminCreationForm
+from accounts.invites import Invite, InviteUse, WaitlistEntry
 from accounts.models import ADULT_AGE, Notification, User
 
 
@@ -48,9 +50,10 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = (AgeGroupFilter, "is_staff", "is_superuser", "is_active", "groups")
     search_fields = ("email", "handle", "display_name")
     ordering = ("-date_joined",)
-    readonly_fields = ("date_joined", "last_login")
+    readonly_fields = ("date_joined", "last_login", "invited_by", "invited")
     fieldsets = (
         (None, {"fields": ("email", "handle", "password")}),
+        ("Invites", {"fields": ("invited_by", "invited")}),
         ("Profile", {"fields": ("display_name", "bio", "avatar", "birthdate")}),
         (
             "Permissions",
@@ -71,6 +74,72 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(boolean=True, description="teen")
     def teen(self, obj: User) -> bool:
         return obj.is_teen
+
+    @admin.display(description="invited by")
+    def invited_by(self, obj: User) -> str:
+        inviter = invites.invited_by(obj)
+        return f"@{inviter.handle}" if inviter is not None else "-"
+
+    @admin.display(description="invited")
+    def invited(self, obj: User) -> str:
+        return ", ".join(f"@{u.handle}" for u in invites.invitees(obj)) or "-"
+
+
+@admin.register(Invite)
+class InviteAdmin(admin.ModelAdmin):
+    """Codes: members make theirs in settings; staff make any here (the code is generated)."""
+
+    list_display = ("code", "created_by", "uses", "uses_allowed", "expires_at", "created_at")
+    search_fields = ("code", "created_by__handle", "created_by__email", "note")
+    list_select_related = ("created_by",)
+    readonly_fields = ("code", "created_by", "uses", "created_at")
+    fields = ("code", "created_by", "uses_allowed", "uses", "expires_at", "note", "created_at")
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ("uses_allowed", "expires_at", "note") if obj is None else self.fields
+
+    def save_model(self, request: HttpRequest, obj: Invite, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        made = invites.invite_issue(uses=obj.uses_allowed, expires_at=obj.expires_at,
+                                    note=obj.note)  # fmt: skip
+        obj.pk, obj.code, obj.created_at = made.pk, made.code, made.created_at
+        obj._state.adding = False
+
+
+@admin.register(InviteUse)
+class InviteUseAdmin(admin.ModelAdmin):
+    """The invite tree, read from here: who invited whom, with which code, when."""
+
+    list_display = ("user", "inviter", "invite", "used_at")
+    search_fields = ("user__handle", "user__email", "invite__code", "invite__created_by__handle")
+    list_select_related = ("user", "invite", "invite__created_by")
+    date_hierarchy = "used_at"
+
+    @admin.display(description="invited by")
+    def inviter(self, obj: InviteUse) -> str:
+        by = obj.invite.created_by
+        return f"@{by.handle}" if by is not None else "staff"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(WaitlistEntry)
+class WaitlistAdmin(admin.ModelAdmin):
+    list_display = ("email", "created_at", "invite")
+    search_fields = ("email",)
+    list_select_related = ("invite",)
+    actions = ("send_invites",)
+
+    @admin.action(description="Send each an invite code by email")
+    def send_invites(self, request: HttpRequest, queryset: QuerySet[WaitlistEntry]) -> None:
+        sent = invites.waitlist_invite(list(queryset))
+        self.message_user(request, f"Sent {sent} invite{'s' if sent != 1 else ''}.")
 
 
 @admin.register(Notification)

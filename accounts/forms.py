@@ -11,10 +11,14 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
+from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts import invites
 from accounts.images import AVATAR_MAX_BYTES
 from accounts.models import MIN_AGE, User, age_on
+from sora_site.core.errors import ValidationFailed
 
 OLDEST_AGE = 120
 
@@ -60,11 +64,47 @@ class SignupForm(AllauthSignupForm):
         handle.widget.attrs.update(
             {"placeholder": "yourname", "autocapitalize": "none", "spellcheck": "false"}
         )
+        if invites.signup_mode() == invites.INVITE:
+            self.fields["invite_code"] = forms.CharField(
+                label="Invite code",
+                max_length=40,
+                required=False,  # clean_invite_code says what is wrong, in its own words
+                help_text="From a member's invite; not case-sensitive.",
+                widget=forms.TextInput(attrs={"autocapitalize": "characters",
+                                              "autocomplete": "off", "spellcheck": "false"}),
+            )  # fmt: skip
+            self.order_fields(["invite_code", *self.field_order])
 
     def clean_birthdate(self) -> dt.date:
         birthdate: dt.date = self.cleaned_data["birthdate"]
         birthdate_check(birthdate)
         return birthdate
+
+    def clean_invite_code(self) -> str:
+        try:
+            invite = invites.invite_check(self.cleaned_data.get("invite_code", ""))
+        except ValidationFailed as refused:
+            raise forms.ValidationError(refused.detail, code=refused.code) from None
+        return invite.code
+
+    def try_save(self, request: HttpRequest) -> tuple[Any, Any]:
+        """In invite mode the account and the use of its code are one transaction: the use is
+        taken first, by a conditional update, so a code with one use left lets in one of two
+        people signing up at the same moment (the other is told, and nothing of theirs stays)."""
+        if "invite_code" not in self.fields:
+            return super().try_save(request)
+        with transaction.atomic():
+            invite = invites.invite_take(self.cleaned_data["invite_code"])
+            user, response = super().try_save(request)
+            if user is None:  # the address has an account already: allauth says so by email
+                transaction.set_rollback(True)
+            else:
+                invites.invite_record(invite, user)
+        return user, response
+
+
+class WaitlistForm(forms.Form):
+    email = forms.EmailField(label="Email address", max_length=254)
 
 
 class ProfileForm(forms.Form):

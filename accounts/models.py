@@ -136,4 +136,5 @@ class Notification(models.Model):
 
 
 # The social graph lives in its own module; importing it here registers its models.
+from accounts.invites import Invite, InviteUse, WaitlistEntry  # noqa: E402, F401
 from accounts.social import Block, Follow  # noqa: E402, F401

@@ -13,6 +13,8 @@ urlpatterns = [
     path("settings/", views.settings_index, name="settings"),
     path("settings/profile/", views.settings_profile, name="settings_profile"),
     path("settings/export/", views.settings_export, name="settings_export"),
+    path("settings/invites/", views.settings_invites, name="settings_invites"),
+    path("waitlist/", views.waitlist, name="waitlist"),
     path("settings/delete/", views.settings_delete, name="settings_delete"),
     path("notifications/", views.notifications, name="notifications"),
 ]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from allauth.account.views import SignupView as AllauthSignupView
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -13,8 +16,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts import selectors, services
-from accounts.forms import AccountDeleteForm, ProfileForm
+from accounts import invites, selectors, services
+from accounts.forms import AccountDeleteForm, ProfileForm, WaitlistForm
 from accounts.images import AVATAR_CONTENT_TYPE, AVATAR_MAX_BYTES
 from accounts.models import User
 from sora_site.core.errors import ApplicationError, ValidationFailed
@@ -140,3 +143,74 @@ def notifications(request: HttpRequest) -> HttpResponse:
         "accounts/notifications.html",
         {"notifications": items, "notification_unread_count": 0},
     )
+
+
+class SignupView(AllauthSignupView):
+    """allauth's signup, where losing the race for an invite's last use is a form error."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            return super().form_valid(form)
+        except ValidationFailed as refused:
+            form.add_error("invite_code" if "invite_code" in form.fields else None, refused.detail)
+            return self.form_invalid(form)
+
+    def get_initial(self) -> dict[str, Any]:
+        initial: dict[str, Any] = super().get_initial()
+        code = self.request.GET.get("invite", "")
+        if code:  # the link a member sends: /accounts/signup/?invite=CODE
+            initial["invite_code"] = invites.normalise_code(code)[:40]
+        return initial
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_context_data(**kwargs)
+        context["signup_mode"] = invites.signup_mode()
+        return context
+
+
+signup = SignupView.as_view()
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def waitlist(request: HttpRequest) -> HttpResponse:
+    """Join the waitlist while sign-up is by invite or closed."""
+    if invites.signup_mode() == invites.OPEN:
+        return redirect("account_signup")
+    form = WaitlistForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                invites.waitlist_join(form.cleaned_data["email"])
+            except ApplicationError as exc:
+                form.add_error("email", exc.detail)
+            else:
+                messages.success(request, "You are on the waitlist. We will email you an invite.")
+                return redirect("accounts:waitlist")
+        status = 400
+    return render(request, "accounts/waitlist.html", {"form": form}, status=status)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def settings_invites(request: HttpRequest) -> HttpResponse:
+    """A member's invite codes: make one (up to their allowance), see who joined with them."""
+    user = _user(request)
+    if request.method == "POST":
+        try:
+            invites.invite_create(by=user)
+        except ApplicationError as exc:
+            messages.error(request, exc.detail)
+        else:
+            messages.success(request, "A new invite code is ready to send.")
+        return redirect("accounts:settings_invites")
+    context = {
+        "section": "invites",
+        "codes": list(user.invites_made.order_by("-created_at")),
+        "left": invites.invites_left(user),
+        "joined": invites.invitees(user),
+        "signup_mode": invites.signup_mode(),
+    }
+    return render(request, "accounts/settings_invites.html", context)

@@ -217,6 +217,12 @@ ACCOUNT_EMAIL_VERIFICATION = env.str(
 )
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Launch controls (accounts/invites.py): open, invite (a valid code is needed) or closed.
+SIGNUP_MODE = env.str("FRAMECAST_SIGNUP", default="open").strip().lower()
+if SIGNUP_MODE not in ("open", "invite", "closed"):
+    raise ImproperlyConfigured("FRAMECAST_SIGNUP must be open, invite or closed.")
+INVITES_PER_MEMBER = env.int("FRAMECAST_INVITES_PER_MEMBER", default=5)
+INVITE_DAYS = env.int("FRAMECAST_INVITE_DAYS", default=14)  # 0: codes never expire
 # Failed logins are counted in the cache, so with Redis the limit holds across processes.
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}
 # Whose address a per-client limit counts (sora_site/core/client_ip.py, allauth, API throttles).

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from oauth2_provider.urls import base_urlpatterns as oauth2_base_urls
 
+from accounts import views as accounts_views
 from sora_site import views
 from sora_site.admin_login import admin_login
 from videos.verify_views import verify_check_page, verify_page
@@ -16,6 +17,8 @@ urlpatterns = [
     # Before admin's own login: sign-in goes through allauth's rate limits (admin_login.py).
     path(f"{settings.ADMIN_URL}login/", admin_login, name="admin-login"),
     path(settings.ADMIN_URL, admin.site.urls),
+    # Before allauth's own: the same signup, with invite codes (accounts/invites.py).
+    path("accounts/signup/", accounts_views.signup, name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("cameos.urls")),
