@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -36,18 +36,35 @@ if TYPE_CHECKING:
 USABLE_STATUSES = (Cameo.Status.VERIFIED, Cameo.Status.ACTIVE)
 
 
+# Refusals the owner can lift by approving a request: the refusal offers "Request access".
+ASKABLE = frozenset({"cameo_not_approved", "cameo_mutuals_only", "cameo_teen_protected"})
+
+
+class CameoRefused(PermissionDenied):
+    """A cameo the user may not use, naming it, so the page can offer to ask its owner."""
+
+    def __init__(self, detail: str, *, code: str, cameo_id: int | None) -> None:
+        super().__init__(detail, code=code)
+        self.cameo_id = cameo_id
+
+    @property
+    def askable(self) -> bool:
+        return self.cameo_id is not None and self.code in ASKABLE
+
+
 @dataclass(frozen=True)
 class UseDecision:
     allowed: bool
     reason: str = ""
     code: str = "ok"
+    cameo_id: int | None = None
 
     def __bool__(self) -> bool:
         return self.allowed
 
     def raise_if_denied(self) -> None:
         if not self.allowed:
-            raise PermissionDenied(self.reason, code=self.code)
+            raise CameoRefused(self.reason, code=self.code, cameo_id=self.cameo_id)
 
 
 ALLOWED = UseDecision(True, "", "ok")
@@ -73,6 +90,11 @@ def _are_mutuals(a: User, b: User) -> bool:
 
 def cameo_can_use(*, cameo: Cameo, user: Any) -> UseDecision:
     """May `user` put `cameo` into a video right now? Never raises; see UseDecision."""
+    decision = _decide(cameo, user)
+    return decision if decision.allowed else replace(decision, cameo_id=cameo.pk)
+
+
+def _decide(cameo: Cameo, user: Any) -> UseDecision:
     name = cameo.display_name
     if user is None or not getattr(user, "is_authenticated", False):
         return _deny("Sign in to use cameos.", "login_required")

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cameos import selectors as cameo_selectors
+from cameos.permissions import CameoRefused
 from sora_site.core.errors import ApplicationError, NotFound
 from sora_site.core.media import serve_stored_file
 from videos import options, selectors, services
@@ -43,6 +44,7 @@ def create(request: HttpRequest) -> HttpResponse:
         viewer_id=_uid(request),
     )
     status = 200
+    ask_for = None  # a cameo the prompt named that its owner could let this person use
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
@@ -61,6 +63,8 @@ def create(request: HttpRequest) -> HttpResponse:
             except ApplicationError as exc:
                 form.add_error(FIELD_FOR_CODE.get(exc.code), exc.detail)
                 status = exc.status if exc.status < 500 else 400
+                if isinstance(exc, CameoRefused) and exc.askable:
+                    ask_for = cameo_selectors.cameo_visible(cameo_id=exc.cameo_id or 0)
             else:
                 messages.success(request, "Your video is being made. It will appear here.")
                 return redirect(f"{reverse('videos:drafts')}#draft-{job.video.public_id}")
@@ -72,6 +76,7 @@ def create(request: HttpRequest) -> HttpResponse:
         "per_second": f"{per_second:.3f}",
         "estimate": selectors.generation_estimate_seconds(duration=_chosen_duration(form)),
         "active_jobs": list(selectors.active_jobs_for_user(user_id=_uid(request))),
+        "ask_for": ask_for,
     }
     return render(request, "videos/create.html", context, status=status)
 
