@@ -111,6 +111,9 @@ class Video(models.Model):
     cameo_ids = models.JSONField(default=list, blank=True)
     # A remix: the edit in plain words applied to the parent's plan (prompt stays the parent's).
     remix_edit = models.TextField(max_length=600, blank=True)
+    # Cameos of the parent a remix could not keep because their owners withdrew them (deleted
+    # the cameo): the person is drawn without a likeness, and the draft says so.
+    cameos_left_out = models.PositiveSmallIntegerField(default=0)
     # Remix lineage: `lineage_path` lists the ancestors' ids from the root, each followed by "/";
     # `tree_path` adds the video's own id, so its descendants are the paths that start with its
     # own, and in byte order they come depth first (a page of them is one index range read).

@@ -194,6 +194,7 @@ class PlanNotes:
 
     not_drawn: list[str]
     not_understood: list[str]
+    left_out: list[str]  # cameos a remix could not keep
 
 
 def plan_notes(*, video: Video) -> PlanNotes:
@@ -208,4 +209,13 @@ def plan_notes(*, video: Video) -> PlanNotes:
         if isinstance(entry, dict) and entry.get("phrase")
     ]
     understood = [w for w in (words if isinstance(words, list) else []) if isinstance(w, str) and w]
-    return PlanNotes(not_drawn=not_drawn, not_understood=understood)
+    left_out = []
+    if video.cameos_left_out == 1:
+        left_out.append("A cameo in the original was left out: its owner withdrew it, so that "
+                        "person is drawn without their likeness.")  # fmt: skip
+    elif video.cameos_left_out > 1:
+        left_out.append(
+            f"{video.cameos_left_out} cameos in the original were left out: their owners "
+            "withdrew them, so those people are drawn without their likeness."
+        )
+    return PlanNotes(not_drawn=not_drawn, not_understood=understood, left_out=left_out)

@@ -116,6 +116,24 @@ def test_inherited_cameo_without_permission_is_refused_or_dropped(stub_broker: o
     assert kept.video.cameo_ids == [cameo.pk]
 
 
+def test_a_remix_that_leaves_out_a_withdrawn_cameo_says_so_on_the_draft(
+    stub_broker: object,
+) -> None:
+    owner = UserFactory(handle="ana")
+    cameo = CameoFactory(owner=owner, permission=Cameo.Permission.EVERYONE)
+    parent = _published(cameo_ids=[cameo.pk])
+    cameo.delete()  # the owner withdrew their likeness after the parent was published
+    remixer = UserFactory()
+    draft = remix_request(user=remixer, parent_public_id=parent.public_id, edit="anime").video
+    assert draft.cameo_ids == [] and draft.cameos_left_out == 1
+    client = Client()
+    client.force_login(remixer)
+    page = client.get("/drafts/").content.decode()
+    assert "A cameo in the original was left out: its owner withdrew it" in page
+    plain = remix_request(user=remixer, parent_public_id=_published().public_id, edit="noir")
+    assert plain.video.cameos_left_out == 0  # nothing left out, nothing said
+
+
 def test_revoked_cameo_blocks_publishing_the_draft(stub_broker: object) -> None:
     from videos.services import video_publish
 

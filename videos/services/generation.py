@@ -262,6 +262,7 @@ def draft_create(
     cameos: Sequence[Cameo] = (),
     parent: Video | None = None,
     remix_edit: str = "",
+    cameos_left_out: int = 0,
 ) -> GenerationJob:
     """The one place a draft and its job are written (new videos and remixes alike)."""
     with transaction.atomic():
@@ -275,6 +276,7 @@ def draft_create(
                 "depth": parent.depth + 1,
                 "lineage_path": f"{parent.lineage_path}{parent.pk}/",
                 "remix_edit": remix_edit,
+                "cameos_left_out": cameos_left_out,
             }
         video = Video.objects.create(
             owner=user,

@@ -128,7 +128,10 @@ def remix_request(
         raise ValidationFailed("Choose cameos to drop from the list.", code="invalid") from exc
     kept: list[Cameo] = []
     removals: list[str] = []
-    for inherited in inherited_cameos(user=user, parent=parent):
+    inherited_all = inherited_cameos(user=user, parent=parent)
+    present = {inherited.cameo.pk for inherited in inherited_all}
+    withdrawn = len({pk for pk in parent.cameo_ids if pk not in present})
+    for inherited in inherited_all:
         handle = inherited.cameo.owner.handle
         if inherited.cameo.pk in dropped:
             removals.append(f"remove @{handle}")
@@ -159,4 +162,5 @@ def remix_request(
         camera="",
         seed=parent.seed,
     )
-    return draft_create(user=user, opts=opts, cameos=cameos, parent=parent, remix_edit=engine_edit)
+    return draft_create(user=user, opts=opts, cameos=cameos, parent=parent, remix_edit=engine_edit,
+                        cameos_left_out=withdrawn)  # fmt: skip
