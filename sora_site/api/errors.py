@@ -2,7 +2,8 @@
 
 ApplicationErrors (raised by the services) keep their status and code; DRF's errors keep theirs
 (and their headers, such as Retry-After and WWW-Authenticate); Django's Http404 and
-PermissionDenied are translated; anything unexpected is logged and answered with a JSON 500.
+PermissionDenied are translated; a database that is busy or away answers 503 with Retry-After;
+anything unexpected is logged and answered with a JSON 500.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
@@ -28,6 +30,9 @@ from sora_site.core.errors import (
 
 # A limit that does not know when it frees up (the active-job cap: when a job ends).
 DEFAULT_RETRY_AFTER_SECONDS = 60
+# A database that refused for now (SQLite's lock, a PostgreSQL lock timeout or restart); the
+# request's own transaction rolled back, so the same request may simply be sent again.
+BUSY_RETRY_AFTER_SECONDS = 2
 logger = logging.getLogger(__name__)
 
 
@@ -70,6 +75,14 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         response = Response({"detail": exc.detail, "code": exc.code}, status=status)
         if isinstance(exc, LimitExceeded):
             response["Retry-After"] = str(exc.retry_after or DEFAULT_RETRY_AFTER_SECONDS)
+        return response
+    if isinstance(exc, OperationalError):  # the database is busy or away: worth a retry
+        logger.warning("api.database_unavailable", extra={"error": str(exc)[:200]})
+        response = Response(
+            {"detail": "The service is busy; try again in a moment.", "code": "unavailable"},
+            status=503,
+        )
+        response["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
         return response
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("Not found.")

@@ -150,3 +150,24 @@ def test_empty_filter_value_is_refused_like_any_unknown_one() -> None:
     response = api.get("/api/v1/videos?visibility=")
     assert response.status_code == 400 and response.json()["code"] == "visibility"
     assert api.get("/api/v1/videos?visibility=public").status_code == 200
+
+
+def test_a_busy_database_is_a_503_with_retry_after_not_a_500(monkeypatch: Any) -> None:
+    """SQLite's "table is locked", a PostgreSQL lock timeout: the request rolled back, so it
+    is answered as worth retrying, in the API's JSON shape."""
+    from django.db import OperationalError
+
+    from sora_site.api.endpoints import cameos as cameo_endpoints
+
+    def locked(**kwargs: Any) -> Any:
+        raise OperationalError("database table is locked: videos_generationjob")
+
+    monkeypatch.setattr(cameo_endpoints.cameo_selectors, "cameos_available_for", locked)
+    api = client_for(UserFactory(), ["cameos:read"])
+    response = api.get("/api/v1/cameos/available")
+    assert response.status_code == 503
+    assert response.json() == {
+        "detail": "The service is busy; try again in a moment.",
+        "code": "unavailable",
+    }
+    assert response["Retry-After"] == "2"
