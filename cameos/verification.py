@@ -5,9 +5,11 @@ copy. The face detector is OpenCV's Haar cascades bundled with opencv-python-hea
 (`cv2.data.haarcascades`: frontal face and profile face); it can be injected for tests.
 
 What a clip must be: a real container PyAV opens, with a video stream and an audio stream;
-3-15 s long; each side 240-4096 px and at most 40 MP; a face in most sampled frames (about two
-a second); the head turning (profile detections, or the face moving to both sides); and speech
-energy in the audio (loud enough, and varying like a voice rather than a constant hum).
+7-15 s long; each side 240-4096 px and at most 40 MP; a face in most sampled frames (about two
+a second); the head turning - seen from the front, then in profile, then from the front again
+(a photo slid or scaled about stays frontal); the three numbers spoken while each was shown
+(the recorder shows them one at a time on SCHEDULE: speech energy in each window); and one take,
+not a recording looped to fill the time (the picture does not come back to itself).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from sora_site.core.errors import ValidationFailed
 logger = logging.getLogger(__name__)
 
 MAX_CLIP_BYTES = 50 * 1024 * 1024
-MIN_SECONDS = 3.0
+MIN_SECONDS = 7.0
 MAX_SECONDS = 15.0
 MIN_SIDE = 240
 MAX_SIDE = 4096
@@ -36,7 +38,17 @@ MAX_PIXELS = 40_000_000
 SAMPLES_PER_SECOND = 2.0
 DETECT_LONG_SIDE = 640  # frames are scaled down to this before detection (speed)
 MIN_FACE_RATIO = 0.6
-HEAD_MOVE_FACES = 0.15  # the face centre must move this many face widths to each side
+# The recording's script, in seconds from its start, as the recorder shows it (cameos.js):
+# each number on screen for NUMBER_SECONDS from NUMBERS_AT, then the head turn until the end.
+NUMBERS_AT = 1.0
+NUMBER_SECONDS = 1.5
+TURN_AT = NUMBERS_AT + 3 * NUMBER_SECONDS
+WINDOW_SLACK = 0.25  # people start a beat late and trail off: the window is this much wider
+MIN_WINDOW_VOICED = 0.2  # of a number's window that must be voiced
+LOOP_MOTION = 1.5  # grey levels (of 255) a 16x16 thumbnail must change by to count as motion
+LOOP_MATCH = 0.3  # a repeat: frames a lag apart differ by less than this share of the motion
+LOOP_MIN_SECONDS = 0.5
+LOOP_MIN_MOTION_FRAMES = 5
 AUDIO_RATE = 16000
 AUDIO_WINDOW_S = 0.05
 SPEECH_FLOOR_DBFS = -45.0
@@ -79,13 +91,21 @@ class ClipReport:
 
 
 def challenge_new() -> dict[str, Any]:
-    """Three random two-digit numbers to read aloud, and the head-turn instruction."""
+    """Three random two-digit numbers to read aloud as each is shown, and the head turn."""
     numbers = [secrets.randbelow(90) + 10 for _ in range(3)]
     return {
         "numbers": numbers,
         "head_turn": HEAD_TURN_TEXT,
+        "schedule": {"numbers_at": NUMBERS_AT, "number_seconds": NUMBER_SECONDS,
+                     "turn_at": TURN_AT},
         "issued_at": timezone.now().isoformat(),
-    }
+    }  # fmt: skip
+
+
+def number_windows() -> list[tuple[float, float]]:
+    """When each number is on screen, in seconds from the start of the recording."""
+    return [(NUMBERS_AT + i * NUMBER_SECONDS, NUMBERS_AT + (i + 1) * NUMBER_SECONDS)
+            for i in range(3)]  # fmt: skip
 
 
 def challenge_is_fresh(challenge: dict[str, Any] | None) -> bool:
@@ -171,9 +191,14 @@ def _duration_seconds(container: Any, stream: Any) -> float:
     return max(0.0, end - (first or 0.0))
 
 
-def _sampled_frames(container: Any, stream: Any) -> Iterator[tuple[float, Any]]:
+def _sampled_frames(
+    container: Any, stream: Any, thumbs: list[tuple[float, Any]]
+) -> Iterator[tuple[float, Any]]:
     """(time, RGB frame) about SAMPLES_PER_SECOND times a second, decoding sequentially
-    (MediaRecorder WebM files have no index to seek in)."""
+    (MediaRecorder WebM files have no index to seek in); a 16x16 grey thumbnail of every frame
+    goes into `thumbs` for the loop check."""
+    import cv2
+
     container.seek(0)
     stream.thread_type = "AUTO"
     next_at = 0.0
@@ -181,6 +206,8 @@ def _sampled_frames(container: Any, stream: Any) -> Iterator[tuple[float, Any]]:
     for frame in container.decode(stream):
         t = float(frame.time or 0.0)
         base = t if base is None else base
+        gray = frame.to_ndarray(format="gray")
+        thumbs.append((t - base, cv2.resize(gray, (16, 16), interpolation=cv2.INTER_AREA)))
         if t - base + 1e-6 >= next_at:
             next_at += 1.0 / SAMPLES_PER_SECOND
             yield t - base, frame.to_ndarray(format="rgb24")
@@ -209,18 +236,28 @@ def _audio_levels(container: Any, stream: Any) -> dict[str, Any]:
             chunks.append(out.to_ndarray().reshape(-1))
     for out in resampler.resample(None):
         chunks.append(out.to_ndarray().reshape(-1))
+    silent = {"audio_seconds": 0.0, "rms_dbfs": -120.0, "voiced_ratio": 0.0, "dynamic_db": 0.0,
+              "voiced_in_windows": [0.0, 0.0, 0.0]}  # fmt: skip
     if not chunks:
-        return {"audio_seconds": 0.0, "rms_dbfs": -120.0, "voiced_ratio": 0.0, "dynamic_db": 0.0}
+        return silent
     samples = np.concatenate(chunks).astype(np.float64)
     window = int(AUDIO_RATE * AUDIO_WINDOW_S)
     count = len(samples) // window
     if count == 0:
-        return {"audio_seconds": 0.0, "rms_dbfs": -120.0, "voiced_ratio": 0.0, "dynamic_db": 0.0}
+        return silent
     frames = samples[: count * window].reshape(count, window)
     rms = np.sqrt(np.mean(frames**2, axis=1))
     db = 20 * np.log10(np.maximum(rms, 1e-6))
     overall = 20 * np.log10(max(float(np.sqrt(np.mean(samples**2))), 1e-6))
+    voiced_in = []
+    for start, stop in number_windows():  # each number, spoken while it was on screen
+        lo = max(int((start - WINDOW_SLACK) / AUDIO_WINDOW_S), 0)
+        hi = min(int((stop + WINDOW_SLACK) / AUDIO_WINDOW_S), count)
+        voiced_in.append(
+            round(float(np.mean(db[lo:hi] > SPEECH_FLOOR_DBFS)), 3) if hi > lo else 0.0
+        )
     return {
+        "voiced_in_windows": voiced_in,
         "audio_seconds": round(len(samples) / AUDIO_RATE, 2),
         "rms_dbfs": round(float(overall), 1),
         "voiced_ratio": round(float(np.mean(db > SPEECH_FLOOR_DBFS)), 3),
@@ -229,22 +266,42 @@ def _audio_levels(container: Any, stream: Any) -> dict[str, Any]:
 
 
 def _head_turn(faces: list[tuple[float, Face]]) -> tuple[bool, str]:
-    import statistics
+    """Frontal, then a profile, then frontal again: a face that turns. A photo slid, scaled or
+    tilted in front of the camera stays frontal however far it moves."""
+    poses = [face.pose for _, face in sorted(faces, key=lambda item: item[0])]
+    first_profile = next((i for i, p in enumerate(poses) if p != "frontal"), None)
+    if first_profile is None:
+        return False, "seen only from the front"
+    if "frontal" not in poses[:first_profile]:
+        return False, "not seen from the front before turning"
+    if "frontal" not in poses[first_profile:]:
+        return False, "did not turn back to the front"
+    return True, "front, profile, front"
 
-    poses = {face.pose for _, face in faces}
-    if "frontal" in poses and poses & {"profile_left", "profile_right"}:
-        return True, "frontal and profile views"
-    if {"profile_left", "profile_right"} <= poses:
-        return True, "profiles to both sides"
-    if len(faces) < 3:
-        return False, "too few faces to see the head move"
-    width = statistics.median(face.w for _, face in faces)
-    centres = [(face.x + face.w / 2) / width for _, face in faces]
-    middle = statistics.median(centres)
-    left, right = min(centres) - middle, max(centres) - middle
-    if left <= -HEAD_MOVE_FACES and right >= HEAD_MOVE_FACES:
-        return True, f"face moved {left:.2f} and +{right:.2f} face widths"
-    return False, f"face moved only {left:.2f} / +{right:.2f} face widths"
+
+def _looped(thumbs: list[tuple[float, Any]]) -> tuple[bool, str]:
+    """Does the picture come back to itself? In one take a moving head never returns to the
+    same frames; a clip looped to fill the time does, a loop's length later."""
+    import numpy as np
+
+    if len(thumbs) < 8:
+        return False, "too few frames to tell"
+    times = np.array([t for t, _ in thumbs])
+    stack = np.stack([thumb for _, thumb in thumbs]).astype(np.float32)
+    step = np.abs(np.diff(stack, axis=0)).mean(axis=(1, 2))
+    moving = np.nonzero(step > LOOP_MOTION)[0]
+    if len(moving) < LOOP_MIN_MOTION_FRAMES:
+        return False, "too little motion to tell"
+    typical = float(np.median(step[moving]))
+    fps = (len(times) - 1) / max(float(times[-1] - times[0]), 1e-6)
+    for lag in range(max(1, round(LOOP_MIN_SECONDS * fps)), len(stack) // 2 + 1):
+        frames = moving[moving + lag < len(stack)]
+        if len(frames) < LOOP_MIN_MOTION_FRAMES:
+            break
+        apart = np.abs(stack[frames + lag] - stack[frames]).mean(axis=(1, 2))
+        if float(np.median(apart)) < LOOP_MATCH * typical:
+            return True, f"repeats after {lag / fps:.1f} s"
+    return False, "one take"
 
 
 def clip_check(path: str, *, detector: FaceDetector | None = None) -> ClipReport:
@@ -292,8 +349,9 @@ def clip_check(path: str, *, detector: FaceDetector | None = None) -> ClipReport
                     code="too_long",
                 )
             faces: list[tuple[float, Face]] = []
+            thumbs: list[tuple[float, Any]] = []
             sampled = 0
-            for t, rgb in _sampled_frames(container, video):
+            for t, rgb in _sampled_frames(container, video, thumbs):
                 sampled += 1
                 gray, _ = _scaled_gray(rgb)
                 found = detect(gray)
@@ -312,6 +370,7 @@ def clip_check(path: str, *, detector: FaceDetector | None = None) -> ClipReport
             raise
     ratio = len(faces) / sampled if sampled else 0.0
     turned, evidence = _head_turn(faces)
+    looped, loop_evidence = _looped(thumbs)
     checks.update(
         {
             "frames_sampled": sampled,
@@ -320,6 +379,8 @@ def clip_check(path: str, *, detector: FaceDetector | None = None) -> ClipReport
             "poses": sorted({f.pose for _, f in faces}),
             "head_turn": turned,
             "head_turn_evidence": evidence,
+            "looped": looped,
+            "loop_evidence": loop_evidence,
             **levels,
         }
     )
@@ -329,9 +390,14 @@ def clip_check(path: str, *, detector: FaceDetector | None = None) -> ClipReport
             "your whole face in the frame.",
             code="no_face",
         )
+    if looped:
+        raise ClipRejected(
+            "The recording repeats itself. Record it again in one take.", code="looped"
+        )
     if not turned:
         raise ClipRejected(
-            "We could not see your head turn. Turn your head to the left, then to the right.",
+            "We could not see your head turn: we need to see your face from the front, then "
+            "from the side, then from the front again. Turn your head when the recorder asks.",
             code="no_head_turn",
         )
     speech = levels["voiced_ratio"] >= MIN_VOICED_RATIO and levels["dynamic_db"] >= MIN_DYNAMIC_DB
@@ -340,6 +406,15 @@ def clip_check(path: str, *, detector: FaceDetector | None = None) -> ClipReport
         raise ClipRejected(
             "We could not hear you. Read the three numbers aloud, close to the microphone.",
             code="no_speech",
+        )
+    heard = [v >= MIN_WINDOW_VOICED for v in levels["voiced_in_windows"]]
+    checks["numbers_heard"] = heard
+    if not all(heard):
+        missing = ", ".join(str(i + 1) for i, ok in enumerate(heard) if not ok)
+        raise ClipRejected(
+            f"We did not hear number {missing} while it was on screen. Read each number aloud "
+            "as it appears.",
+            code="numbers_not_heard",
         )
     logger.info("cameos.verification.clip_passed", extra={"checks": checks})
     return report
@@ -358,7 +433,7 @@ def references_extract(
     with _open(path) as container:
         if not container.streams.video:
             return []
-        for t, rgb in _sampled_frames(container, container.streams.video[0]):
+        for t, rgb in _sampled_frames(container, container.streams.video[0], []):
             gray, scale = _scaled_gray(rgb)
             frontal = [f for f in detect(gray) if f.pose == "frontal"]
             if frontal:
@@ -400,7 +475,8 @@ def video_frames_extract(path: str, *, count: int = 3) -> list[tuple[bytes, int,
     with _open(path) as container:
         if not container.streams.video:
             raise ClipRejected("That file has no picture.", code="no_video")
-        frames = [rgb for _, rgb in _sampled_frames(container, container.streams.video[0])]
+        stream = container.streams.video[0]
+        frames = [rgb for _, rgb in _sampled_frames(container, stream, [])]
     if not frames:
         raise ClipRejected("That video has no frames we could read.", code="corrupt")
     picks = [frames[round(i * (len(frames) - 1) / max(1, count - 1))] for i in range(count)]

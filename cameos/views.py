@@ -197,6 +197,11 @@ def _verify_page(request: HttpRequest, *, error: str = "", status: int = 200) ->
         "waiting": waiting,
         "error": error,
         "max_mb": verification.MAX_CLIP_BYTES // (1024 * 1024),
+        "schedule": {  # when the recorder shows each number and asks for the turn
+            "numbers_at": verification.NUMBERS_AT,
+            "number_seconds": verification.NUMBER_SECONDS,
+            "turn_at": verification.TURN_AT,
+        },
     }
     return render(request, "cameos/verify.html", context, status=status)
 

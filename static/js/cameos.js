@@ -21,7 +21,23 @@
   if (!canRecord) return; // the upload form below stays the way in
   recorder.classList.remove("hidden");
 
-  var MIN_SECONDS = 3, MAX_SECONDS = 10, COUNTDOWN = 3;
+  // The script of the recording (cameos/verification.py checks the clip against it): each
+  // number on screen for a while from NUMBERS_AT, then the head turn, then the recorder stops.
+  var MIN_SECONDS = 7, COUNTDOWN = 3;
+  var NUMBERS = (recorder.dataset.numbers || "").split(",");
+  var NUMBERS_AT = parseFloat(recorder.dataset.numbersAt || "1");
+  var NUMBER_SECONDS = parseFloat(recorder.dataset.numberSeconds || "1.5");
+  var TURN_AT = parseFloat(recorder.dataset.turnAt || "5.5");
+  var MAX_SECONDS = TURN_AT + 3.5;
+  function cue(seconds) {
+    if (seconds < NUMBERS_AT) return "Look at the camera";
+    if (seconds < TURN_AT) {
+      var i = Math.min(NUMBERS.length - 1, Math.floor((seconds - NUMBERS_AT) / NUMBER_SECONDS));
+      return "Say: " + NUMBERS[i];
+    }
+    if (seconds < TURN_AT + 2) return "Turn your head to the side";
+    return "…and back to the camera";
+  }
   var preview = document.getElementById("recorder-preview");
   var playback = document.getElementById("recorded-playback");
   var statusLine = document.getElementById("recorder-status");
@@ -77,17 +93,18 @@
       startRecord.disabled = false;
       stopRecord.disabled = true;
       overlay.textContent = "";
-      say(seconds < MIN_SECONDS ? "Too short: record at least 3 seconds." : "Watch it back, then send it or record again.");
+      say(seconds < MIN_SECONDS ? "Too short: let the recorder run until it stops by itself." : "Watch it back, then send it or record again.");
     });
     startedAt = Date.now();
     mediaRecorder.start(250);
     stopRecord.disabled = false;
     timer = setInterval(function () {
-      var seconds = Math.floor((Date.now() - startedAt) / 1000);
-      overlay.textContent = "● " + seconds + " s";
+      var seconds = (Date.now() - startedAt) / 1000;
+      overlay.textContent = cue(seconds);
       if (seconds >= MAX_SECONDS && mediaRecorder.state === "recording") mediaRecorder.stop();
-    }, 200);
-    say("Recording: read the numbers aloud, then turn your head left, then right.");
+    }, 100);
+    overlay.textContent = cue(0);
+    say("Recording: read each number as it appears, then turn your head to the side and back.");
   }
 
   startRecord.addEventListener("click", function () {

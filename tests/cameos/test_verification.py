@@ -41,6 +41,9 @@ def _temp_leftovers() -> set[str]:
         ("too_long", "too_long", "too long"),
         ("no_face", "no_face", "could not see a face"),
         ("silent", "no_speech", "could not hear you"),
+        ("slide", "no_head_turn", "could not see your head turn"),
+        ("loop", "looped", "repeats itself"),
+        ("late", "numbers_not_heard", "while it was on screen"),
     ],
 )
 def test_bad_clips_are_refused_and_nothing_is_kept(
@@ -192,8 +195,19 @@ def test_webm_clip_as_browsers_record_it(tmp_path) -> None:
     """VP8/Opus WebM without a duration header, like MediaRecorder's output."""
     from tests.cameos.media import make_clip
 
-    path = make_clip(tmp_path / "rec.webm", fmt="webm", seconds=3.5)
+    path = make_clip(tmp_path / "rec.webm", fmt="webm")
     report = verification.clip_check(str(path))
     assert report.checks["video_codec"] == "vp8" and report.checks["audio_codec"] == "opus"
-    assert 3.0 <= report.checks["duration_s"] <= 4.0
+    assert 8.5 <= report.checks["duration_s"] <= 9.5
+    assert report.checks["head_turn_evidence"] == "front, profile, front"
+    assert report.checks["numbers_heard"] == [True, True, True] and not report.checks["looped"]
     json.dumps(report.checks)  # stored as JSON
+
+
+def test_a_clip_shorter_than_the_recorders_script_is_refused(tmp_path) -> None:
+    from tests.cameos.media import make_clip
+
+    path = make_clip(tmp_path / "short.mp4", fmt="mp4", seconds=4.0)
+    with pytest.raises(verification.ClipRejected) as info:
+        verification.clip_check(str(path))
+    assert info.value.code == "too_short" and "record 7" in info.value.detail

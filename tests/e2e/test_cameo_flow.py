@@ -3,10 +3,12 @@ approves it in admin, a person the owner approved picks the cameo on Create and 
 and the owner sees that draft on the appearance page.
 
 Chromium's default fake camera shows a test pattern with no face, which the server's face check
-rightly refuses; so the fake camera plays a Y4M file made from a real photo of a face
-(scikit-image's "astronaut") sliding left and right, and the fake microphone plays syllable-like
-bursts (--use-file-for-fake-video-capture / --use-file-for-fake-audio-capture). The recording
-goes through getUserMedia, MediaRecorder (VP8/Opus WebM) and the real upload and checks.
+rightly refuses; so the fake camera plays a Y4M file made from real photos (scikit-image's
+"astronaut" from the front, its "camera" man in profile: a head turn as the detector sees one),
+and the fake microphone plays syllable-like bursts (--use-file-for-fake-video-capture /
+--use-file-for-fake-audio-capture). The recording follows the recorder's script (numbers, then
+the turn) and goes through getUserMedia, MediaRecorder (VP8/Opus WebM) and the real upload and
+checks.
 """
 
 from __future__ import annotations
@@ -29,21 +31,17 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def _write_y4m(path: Path, *, width: int = 360, height: int = 640, fps: int = 10) -> None:
-    from skimage import data
+    """A face from the front, turning to profile in the middle and back (the same frames the
+    server-side tests check, tests/cameos/media.py), 10 s; the fake camera plays it in a loop."""
+    from tests.cameos.media import _picture, _placed, face_photo, profile_photo
 
-    photo = data.astronaut()
-    scale = width / photo.shape[1] * 0.9
-    size = (round(photo.shape[1] * scale), round(photo.shape[0] * scale))
-    small = np.asarray(Image.fromarray(photo).resize(size))
-    frames = fps * 4
+    photos = {"front": _placed(face_photo(), width), "side": _placed(profile_photo(), width)}
+    frames = fps * 10
     with path.open("wb") as out:
         out.write(f"YUV4MPEG2 W{width} H{height} F{fps}:1 Ip A1:1 C420jpeg\n".encode())
         for i in range(frames):
-            canvas = np.full((height, width, 3), 60, np.uint8)
-            dx = round(np.sin(i / frames * 2 * np.pi) * width * 0.12)
-            x0, y0 = (width - small.shape[1]) // 2 + dx, height // 5
-            xs, xe = max(0, -x0), min(small.shape[1], width - x0)
-            canvas[y0 : y0 + small.shape[0], x0 + xs : x0 + xe] = small[:, xs:xe]
+            # shifted so the turn comes 4-7 s into a recording that starts 1-8 s into the file
+            canvas = _picture("turn", ((i / frames) - 0.2) % 1.0, width, height, photos)
             ycbcr = np.asarray(Image.fromarray(canvas).convert("YCbCr"))
             y = ycbcr[:, :, 0]
             cb = ycbcr[::2, ::2, 1]
@@ -114,13 +112,10 @@ def test_record_verify_approve_and_see_appearance(live_server, playwright, tmp_p
         record = page.locator("#record-start")
         expect(record).to_be_enabled(timeout=15000)
         record.click()
-        # 3 s countdown, then record about 5 s.
-        stop = page.locator("#record-stop")
-        expect(stop).to_be_enabled(timeout=10000)
-        page.wait_for_timeout(5500)
-        stop.click()
+        # 3 s countdown, then the recorder's script (numbers, the turn) until it stops itself.
+        expect(page.locator("#recorder-countdown")).to_contain_text("Say:", timeout=10000)
         send = page.locator("#record-send")
-        expect(send).to_be_enabled(timeout=10000)
+        expect(send).to_be_enabled(timeout=20000)
         send.click()
         page.wait_for_url(f"{live_server.url}/cameo/", timeout=60000)
         assert "A moderator will review your recording" in page.content()
