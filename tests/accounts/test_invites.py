@@ -216,3 +216,31 @@ def test_open_mode_asks_for_no_code(client: Client) -> None:
     assert "invite_code" not in client.get(reverse("account_signup")).content.decode()
     assert client.post(reverse("account_signup"), signup_data()).status_code == 302
     assert client.get(reverse("accounts:waitlist")).status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_member_making_invites_at_once_gets_no_more_than_their_share(settings) -> None:  # type: ignore[no-untyped-def]
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite runs one writer at a time, so nothing races")
+    settings.INVITES_PER_MEMBER = 1
+    member = UserFactory()
+    start = threading.Barrier(3)
+    outcomes: list[str] = []
+
+    def make() -> None:
+        start.wait()
+        try:
+            invites.invite_create(by=User.objects.get(pk=member.pk))
+            outcomes.append("made")
+        except Conflict:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=make) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["made", "refused", "refused"]
+    assert Invite.objects.filter(created_by=member).count() == 1
