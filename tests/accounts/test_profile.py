@@ -45,12 +45,12 @@ def test_profile_page_query_count(
     client: Client, user_client: Client, django_assert_num_queries
 ) -> None:
     UserFactory(handle="zoe")
-    # profile, then the feed's section: follower counts, published videos
-    with django_assert_num_queries(3):
+    # profile, their cameo (none), then the feed's section: follower counts, published videos
+    with django_assert_num_queries(4):
         assert Client().get("/@zoe").status_code == 200
-    # session, signed-in user, profile, unread count in the nav; block and follow state,
-    # follower counts, published videos
-    with django_assert_num_queries(8):
+    # session, signed-in user, profile, unread count in the nav, their cameo; block and follow
+    # state, follower counts, published videos
+    with django_assert_num_queries(9):
         assert user_client.get("/@zoe").status_code == 200
 
 
