@@ -15,9 +15,13 @@ import secrets
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.mail import send_mail
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 
 from sora_site.core.errors import Conflict, ValidationFailed
@@ -28,6 +32,7 @@ if TYPE_CHECKING:
 OPEN, INVITE, CLOSED = "open", "invite", "closed"
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are typed from a phone
 CODE_LENGTH = 10
+MAX_USES = 1000
 
 
 def signup_mode() -> str:
@@ -52,7 +57,9 @@ class Invite(models.Model):
         related_name="invites_made",
         help_text="The member who made it; empty for codes made by staff in admin.",
     )
-    uses_allowed = models.PositiveIntegerField(default=1)
+    uses_allowed = models.PositiveIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_USES)]
+    )
     uses = models.PositiveIntegerField(default=0)
     expires_at = models.DateTimeField(null=True, blank=True)
     note = models.CharField(max_length=200, blank=True)
@@ -67,6 +74,13 @@ class Invite(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} ({self.uses}/{self.uses_allowed})"
+
+    def clean(self) -> None:
+        # What admin may type that the database would refuse: fewer uses than already taken.
+        if self.uses_allowed is not None and self.uses_allowed < self.uses:
+            raise DjangoValidationError(
+                {"uses_allowed": f"{self.uses} people have already used this code."}
+            )
 
     def refusal(self, now: dt.datetime | None = None) -> str:
         """Why this code cannot be used now, in words for the person signing up; "" if it can."""
@@ -115,8 +129,8 @@ def invite_create(
 ) -> Invite:
     """A new code. A member (not staff) may make INVITES_PER_MEMBER in all; the count is taken
     under a lock on the member's row, so two at once cannot both make the last one."""
-    if uses < 1 or uses > 1000:
-        raise ValidationFailed("An invite allows between 1 and 1000 signups.", code="uses")
+    if uses < 1 or uses > MAX_USES:
+        raise ValidationFailed(f"An invite allows between 1 and {MAX_USES} signups.", code="uses")
     days = settings.INVITE_DAYS if days is None else days
     expires = timezone.now() + dt.timedelta(days=days) if days else None
     from accounts.models import User
@@ -155,9 +169,6 @@ def invite_issue(*, uses: int, expires_at: dt.datetime | None, note: str = "") -
 
 def waitlist_invite(entries: list[WaitlistEntry]) -> int:
     """Send each waiting address (not sent one yet) its own one-use code by email."""
-    from django.core.mail import send_mail
-    from django.urls import reverse
-
     sent = 0
     for entry in entries:
         if entry.invite_id is not None:

@@ -212,6 +212,23 @@ def test_admin_shows_the_invite_tree(client: Client) -> None:
     assert Invite.objects.filter(uses_allowed=20, note="launch", created_by=None).count() == 1
 
 
+def test_admin_refuses_impossible_use_counts_with_a_message(client: Client) -> None:
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    for uses in (0, 1001):
+        added = client.post(reverse("admin:accounts_invite_add"), {"uses_allowed": uses})
+        assert added.status_code == 200 and "errornote" in added.content.decode()
+    assert not Invite.objects.exists()
+    used = _code(uses=3)
+    invites.invite_take(used.code)
+    invites.invite_take(used.code)
+    form = {"uses_allowed": 1, "note": ""}
+    changed = client.post(reverse("admin:accounts_invite_change", args=[used.pk]), form)
+    assert changed.status_code == 200
+    assert "2 people have already used this code" in changed.content.decode()
+    used.refresh_from_db()
+    assert used.uses_allowed == 3
+
+
 def test_open_mode_asks_for_no_code(client: Client) -> None:
     assert "invite_code" not in client.get(reverse("account_signup")).content.decode()
     assert client.post(reverse("account_signup"), signup_data()).status_code == 302
