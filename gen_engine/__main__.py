@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -45,8 +46,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--camera", help="override the director's camera, e.g. 'dolly in'")
     parser.add_argument("--handle", default="", help="the creator's handle, named in the C2PA data")
     parser.add_argument("--model-dir", type=Path,
-                        help="a diffusers checkpoint folder (Wan, LTX-Video, CogVideoX): run the "
-                             "diffusers backend over the physics render")  # fmt: skip
+                        help="a diffusers checkpoint folder (Wan, LTX-Video, LTX-2, CogVideoX): "
+                             "run the diffusers backend over the physics render")  # fmt: skip
+    parser.add_argument("--steps", type=int, default=0,
+                        help="with --model-dir: steps (0: the family's default)")  # fmt: skip
+    parser.add_argument("--working-size", type=_size, metavar="WxH",
+                        help="with --model-dir: the model's frame size instead of its published "
+                             "one (small sizes try a tiny checkpoint on a CPU)")  # fmt: skip
+    parser.add_argument("--audio", choices=("model", "engine", "mix"), default="model",
+                        help="with an LTX-2 --model-dir: the model's own sound, the engine's, or "
+                             "the model's with the engine's foley and ambience")  # fmt: skip
     parser.add_argument("--quality", choices=("final", "draft"), default="final",
                         help="with --model-dir: draft adds a step cache")  # fmt: skip
     parser.add_argument("--mode", choices=("auto", "video", "text", "image"), default="auto",
@@ -60,6 +69,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _size(text: str) -> tuple[int, int]:
+    width, _, height = text.lower().partition("x")
+    try:
+        size = (int(width), int(height))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not WIDTHxHEIGHT, e.g. 32x64") from None
+    if not all(8 <= side <= 4096 for side in size):
+        raise argparse.ArgumentTypeError("each side must be 8 to 4096 pixels")
+    return size
+
+
 def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
     out = stdout or sys.stdout
     parser = build_parser()
@@ -70,6 +90,8 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
         parser.error("--seed must be 0 or more")
     if not 0.0 < args.strength <= 1.0:
         parser.error("--strength must be in (0, 1]")
+    if not 0 <= args.steps <= 200:
+        parser.error("--steps must be 0 to 200")
     diffusion = None
     if args.model_dir is not None:
         diffusion = DiffusionSettings(
@@ -77,6 +99,11 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
             quality=args.quality,
             mode=args.mode,
             strength=args.strength,
+            audio=args.audio,
+            steps=args.steps or None,
+            working_size=args.working_size,
+            # "cpu" runs a tiny test checkpoint on a machine without a GPU
+            device=os.environ.get("GEN_ENGINE_DEVICE", "auto"),
         )
     spec = GenerationSpec(
         prompt=args.prompt,

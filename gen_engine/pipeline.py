@@ -258,9 +258,11 @@ def generate_unchecked(
 
             sim = simulate(plan, spec, spoken)
         with run.stage("audio", "Mixing the sound"):
-            from gen_engine.audio import SAMPLE_RATE, mix_audio
+            from gen_engine.audio import SAMPLE_RATE, engine_stems, master_over_bed
 
-            soundtrack = mix_audio(plan, sim, spoken, float(spec.duration), SAMPLE_RATE)
+            stems = engine_stems(plan, sim, spoken, float(spec.duration), SAMPLE_RATE)
+            soundtrack = master_over_bed(stems.effects + stems.dialogue, stems.bed, SAMPLE_RATE)
+        audio_source, audio_model = "engine", ""
         prov = provenance_module() if provenance else None
         video_tmp = run.temp_path(directory, VIDEO_NAME)
         poster_tmp = run.temp_path(directory, POSTER_NAME)
@@ -282,6 +284,11 @@ def generate_unchecked(
                     lambda within, message: run.progress("diffuse", within, message),
                     run.check_cancel,
                 )
+                wanted = spec.diffusion.audio if spec.diffusion is not None else "engine"
+                if renderer.audio is not None and wanted != "engine":
+                    run.progress("diffuse", 1.0, "Mastering the model's sound")
+                    soundtrack, audio_source = _model_soundtrack(spec, renderer, stems, sim)
+                    audio_model = renderer.model_label
         with run.stage("render", "Rendering frames", timing_key="render_loop"):
             if renderer is None:
                 renderer = Renderer(plan, sim, spec)
@@ -298,7 +305,7 @@ def generate_unchecked(
             run.timings["encode_overlapped"] = stats.seconds_busy
             run.progress("encode", 1.0, f"{stats.bytes_written} bytes")
         with run.stage("provenance", "Signing the video"):
-            summary = _sign(prov, video_tmp, spec, plan)
+            summary = _sign(prov, video_tmp, spec, plan, (audio_source, audio_model))
         with run.stage("poster", "Saving the poster"):
             encode.write_poster(poster, poster_tmp)
         video_path, poster_path = directory / VIDEO_NAME, directory / POSTER_NAME
@@ -327,6 +334,8 @@ def generate_unchecked(
         duration=float(spec.duration),
         provenance=summary,
         framing=framing,
+        audio_source=audio_source,
+        audio_model=audio_model,
     )
     try:
         run.progress("done", 1.0, "Ready")
@@ -465,10 +474,39 @@ def _render_frames(
     return poster
 
 
-def _sign(prov: Any | None, video: Path, spec: GenerationSpec, plan: Any) -> dict[str, Any]:
+def _model_soundtrack(
+    spec: GenerationSpec, frames: Any, stems: Any, sim: Any
+) -> tuple[npt.NDArray[np.float32], str]:
+    """The model's track as the clip's soundtrack, and where the sound came from. A picture
+    that follows the physics render must sound its contacts where they are shown: when the
+    model's track misses them, the engine's foley is mixed in (see audio.model_track)."""
+    from gen_engine.audio import SAMPLE_RATE, model_track
+
+    assert spec.diffusion is not None
+    fitted = model_track.fit(frames.audio, frames.audio_rate, float(spec.duration), SAMPLE_RATE)
+    choice = spec.diffusion.audio
+    times = model_track.contact_times(sim.events, spec.fps)
+    if choice == "model" and frames.mode == "video":
+        heard = model_track.impacts_heard(fitted, times, SAMPLE_RATE)
+        if heard < model_track.IMPACTS_KEPT_MIN:
+            logger.info(
+                "gen_engine.audio.contacts_missed",
+                extra={"heard": round(heard, 3), "contacts": len(times)},
+            )
+            choice = "mix"
+    return model_track.soundtrack(fitted, stems, choice, SAMPLE_RATE, times), choice
+
+
+def _sign(
+    prov: Any | None,
+    video: Path,
+    spec: GenerationSpec,
+    plan: Any,
+    audio: tuple[str, str] = ("engine", ""),
+) -> dict[str, Any]:
     if prov is None:
         return {"status": "disabled"}
-    summary = dict(prov.sign_mp4(str(video), spec, plan))
+    summary = dict(prov.sign_mp4(str(video), spec, plan, audio=audio))
     summary.setdefault("status", "signed")
     return summary
 

@@ -149,6 +149,7 @@ class RemixOf:
 Quality = Literal["final", "draft"]
 DiffusionMode = Literal["auto", "text", "video", "image"]
 MemoryStrategy = Literal["auto", "resident", "model_offload", "group_offload"]
+AudioChoice = Literal["model", "engine", "mix"]
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,10 @@ class DiffusionSettings:
     the simulated events), or starts from the cameo's face where the checkpoint only does
     image-to-video. `strength` is how far the model may move away from the render (0..1).
     `steps`/`guidance` of None take the family's defaults. `working_size` and `window_frames`
-    override the family's published size and clip length (tests use tiny values).
+    override the family's published size and clip length (tests use tiny values). `audio` says
+    whose sound a family that makes its own (LTX-2) puts in the file: the model's ("model"),
+    the default engine's ("engine"), or the model's with the engine's foley and ambience
+    ("mix"); silent families always get the engine's.
     """
 
     model_dir: str
@@ -173,6 +177,7 @@ class DiffusionSettings:
     device: str = "auto"  # "auto": CUDA when present, else CPU
     working_size: tuple[int, int] | None = None  # (width, height)
     window_frames: int | None = None
+    audio: AudioChoice = "model"
 
 
 @dataclass(frozen=True)
@@ -307,6 +312,11 @@ class Result:
     duration: float = 0.0
     provenance: dict[str, Any] = field(default_factory=dict)
     framing: Framing | None = None  # where the physics render's camera rests
+    # Where the MP4's sound came from: "engine" (the default engine's foley, ambience and eSpeak
+    # dialogue), "model" (a joint audio-video model's own track) or "mix" (the model's track
+    # with the engine's foley and ambience). `audio_model` names the model when one made sound.
+    audio_source: str = "engine"
+    audio_model: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -320,6 +330,8 @@ class Result:
             "duration": self.duration,
             "provenance": dict(self.provenance),
             "framing": asdict(self.framing) if self.framing is not None else None,
+            "audio_source": self.audio_source,
+            "audio_model": self.audio_model,
         }
 
 

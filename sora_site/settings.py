@@ -357,7 +357,15 @@ GEN_ENGINE_STEPS = env.int("GEN_ENGINE_STEPS", default=0)  # 0: the family's def
 GEN_ENGINE_COMPILE = env.bool("GEN_ENGINE_COMPILE", default=True)  # regional torch.compile
 GEN_ENGINE_MEMORY = env.str("GEN_ENGINE_MEMORY", default="auto")  # resident, model/group_offload
 GEN_ENGINE_DEVICE = env.str("GEN_ENGINE_DEVICE", default="auto")  # "cpu" only for tiny models
+# A Whisper checkpoint folder (transformers format): the output check transcribes the sound of
+# results whose audio a model made and checks what is said as dialogue. Empty: not transcribed,
+# and the audit log says so for each such draft. See README "Transcribing model audio".
+GEN_ENGINE_ASR_DIR = env.str("GEN_ENGINE_ASR_DIR", default="")
+# Whose sound a joint audio-video checkpoint (LTX-2) puts in the file: its own ("model"), the
+# default engine's ("engine"), or its own with the engine's foley and ambience ("mix").
+GEN_ENGINE_AUDIO = env.str("GEN_ENGINE_AUDIO", default="model")
 for _name, _value, _allowed in (
+    ("GEN_ENGINE_AUDIO", GEN_ENGINE_AUDIO, ("model", "engine", "mix")),
     ("GEN_ENGINE_QUALITY", GEN_ENGINE_QUALITY, ("final", "draft")),
     ("GEN_ENGINE_MODE", GEN_ENGINE_MODE, ("auto", "video", "text", "image")),
     (

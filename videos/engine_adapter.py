@@ -73,6 +73,7 @@ def diffusion_settings() -> DiffusionSettings:
         memory=settings.GEN_ENGINE_MEMORY,
         compile=settings.GEN_ENGINE_COMPILE,
         device=settings.GEN_ENGINE_DEVICE,
+        audio=settings.GEN_ENGINE_AUDIO,
     )
 
 

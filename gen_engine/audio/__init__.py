@@ -6,6 +6,8 @@ seeded from the plan, so the same spec gives the same samples.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from scipy import signal
 
@@ -13,12 +15,21 @@ from gen_engine.audio import ambience, foley, master, synth
 from gen_engine.audio.synth import Mono, Stereo
 from gen_engine.types import ScenePlan, Simulation, SpokenLine
 
-__all__ = ["mix_audio", "speaker_pan"]
+__all__ = ["Stems", "engine_stems", "master_over_bed", "mix_audio", "speaker_pan"]
 
 SAMPLE_RATE = 48000
 DIALOGUE_GAIN = 1.0
 CUE_GAIN = 0.5
 BED_UNDER_FOREGROUND_LU = 20.0
+
+
+@dataclass(frozen=True)
+class Stems:
+    """The soundtrack before the master: what happens (foley and cues), who speaks, the bed."""
+
+    effects: Stereo
+    dialogue: Stereo
+    bed: Stereo
 
 
 def mix_audio(
@@ -30,17 +41,34 @@ def mix_audio(
 ) -> Stereo:
     """The clip's stereo soundtrack, (round(duration * sample_rate), 2) float32 in -1..1,
     at about -16 LUFS integrated and true peaks under -1 dBFS."""
+    stems = engine_stems(plan, sim, spoken, duration, sample_rate)
+    return master_over_bed(stems.effects + stems.dialogue, stems.bed, sample_rate)
+
+
+def engine_stems(
+    plan: ScenePlan,
+    sim: Simulation,
+    spoken: tuple[SpokenLine, ...],
+    duration: float,
+    sample_rate: int = SAMPLE_RATE,
+) -> Stems:
     count = round(duration * sample_rate)
     rng = np.random.default_rng([plan.seed & 0xFFFFFFFF, 0x5EED])
     bed = ambience.ambience(plan.setting, plan.weather, plan.time_of_day, rng, count, sample_rate)
-    front = np.zeros((count, 2), np.float32)
+    effects = np.zeros((count, 2), np.float32)
     surface = foley.surface_for(plan.setting, plan.weather)
-    foley.render_events(front, sim.events, plan.subjects, surface, rng, sample_rate, fps=sim.fps)
-    _add_cues(front, plan.sound_cues, rng, duration, sample_rate)
+    foley.render_events(effects, sim.events, plan.subjects, surface, rng, sample_rate, fps=sim.fps)
+    _add_cues(effects, plan.sound_cues, rng, duration, sample_rate)
+    dialogue = np.zeros((count, 2), np.float32)
     for line in spoken:
         voice = _resample(line.samples, line.sample_rate, sample_rate)
         start = round(line.start * sample_rate)
-        synth.place(front, voice, start, DIALOGUE_GAIN, speaker_pan(sim, line))
+        synth.place(dialogue, voice, start, DIALOGUE_GAIN, speaker_pan(sim, line))
+    return Stems(effects, dialogue, bed)
+
+
+def master_over_bed(front: Stereo, bed: Stereo, sample_rate: int) -> Stereo:
+    """`front` with `bed` under it, mastered to the site's loudness."""
     # The bed sits a fixed distance under what happens, so normalizing the whole mix to the
     # target cannot blow a quiet room tone up over a single footstep. With nothing happening
     # the bed alone is the programme and is normalized like one.
@@ -48,7 +76,7 @@ def mix_audio(
     bed_loudness = master.integrated_loudness(bed, sample_rate)
     if np.isfinite(front_loudness) and np.isfinite(bed_loudness):
         wanted = front_loudness - BED_UNDER_FOREGROUND_LU
-        bed *= np.float32(10.0 ** ((wanted - bed_loudness) / 20.0))
+        bed = bed * np.float32(10.0 ** ((wanted - bed_loudness) / 20.0))
     return master.master(front + bed, sample_rate)
 
 

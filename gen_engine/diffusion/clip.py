@@ -22,7 +22,7 @@ import numpy.typing as npt
 import torch
 from PIL import Image
 
-from gen_engine.diffusion import loader
+from gen_engine.diffusion import loader, ltx2
 from gen_engine.diffusion.families import Family
 from gen_engine.diffusion.loader import Geometry, LoadedModel
 from gen_engine.diffusion.speed import quality_preset
@@ -53,6 +53,11 @@ class DiffusionFrames:
     out_fps: int
     size: tuple[int, int]  # output (width, height)
     poster_index: int
+    # The model's own track, (channels, samples) at `audio_rate`, when the family makes sound.
+    audio: npt.NDArray[np.float32] | None = None
+    audio_rate: int = 0
+    model_label: str = ""
+    mode: str = "text"  # how the model was conditioned: text, video (the render) or image
 
     def poster_frame_index(self) -> int:
         return self.poster_index
@@ -93,7 +98,9 @@ def make_clip(
     total = max(1, math.ceil(spec.frame_count / spec.fps * family.fps))
     spans = [(start, min(window, total - start)) for start in range(0, total, window)]
     made: list[Frames] = []
-    prompt = describe(spec, plan)
+    sounds: list[npt.NDArray[np.float32]] = []
+    events = tuple(getattr(getattr(physics, "sim", None), "events", ()))
+    prompt = ltx2.describe(spec, plan, events) if family.makes_audio else describe(spec, plan)
     encoded: dict[int, dict[str, Any]] = {}  # one text encoding per loaded model, not per window
     for index, (start, length) in enumerate(spans):
         check_cancel()
@@ -117,9 +124,21 @@ def make_clip(
 
         model, frames = _run_with_oom_retry(model, job, on_step, check_cancel)
         made.append(frames[:length])
+        if job.audio is not None:  # the window's share of the track, as long as its frames
+            sounds.append(job.audio[:, : round(length / family.fps * ltx2.audio_rate(model))])
     native = np.concatenate(made)[:total]
     poster = min(int(physics.poster_frame_index()), spec.frame_count - 1)
-    return DiffusionFrames(native, float(family.fps), spec.fps, spec.size, max(poster, 0))
+    return DiffusionFrames(
+        native,
+        float(family.fps),
+        spec.fps,
+        spec.size,
+        max(poster, 0),
+        audio=np.concatenate(sounds, axis=1) if sounds else None,
+        audio_rate=ltx2.audio_rate(model) if sounds else 0,
+        model_label=family.label,
+        mode=mode,
+    )
 
 
 def choose_mode(settings: DiffusionSettings, spec: GenerationSpec, model: LoadedModel) -> str:
@@ -226,6 +245,7 @@ class _Window:
     seed: int
     init: list[Image.Image] | None
     encoded: dict[int, dict[str, Any]]  # shared by a clip's windows, keyed by id(model)
+    audio: npt.NDArray[np.float32] | None = None  # set by run_window when the model made sound
 
 
 def _run_with_oom_retry(
@@ -262,7 +282,7 @@ def run_window(
 ) -> Frames:
     family, settings = model.family, job.settings
     steps = settings.steps or family.steps
-    if job.mode == "video" and family.name != "ltx":  # SDEdit runs int(steps * strength) steps
+    if job.mode == "video" and family.name not in ("ltx", "ltx2"):  # SDEdit: int(steps * strength)
         steps = max(steps, math.ceil(1.0 / settings.strength))
     guidance = settings.guidance if settings.guidance is not None else family.guidance
     pipeline = model.pipelines["text" if job.mode == "text" else job.mode]
@@ -294,6 +314,8 @@ def run_window(
         output = denoise(model, pipeline, arguments, settings.quality, steps)
     except _Stop as stop:
         raise GenerationCancelled("The generation was cancelled.") from stop
+    if family.makes_audio:
+        job.audio = ltx2.audio_of(output)
     video = np.asarray(output.frames[0], dtype=np.float32)
     return (video.clip(0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
 
@@ -316,6 +338,11 @@ def denoise(
 def _conditioning(model: LoadedModel, job: _Window, settings: DiffusionSettings) -> dict[str, Any]:
     family = model.family.name
     extra: dict[str, Any] = {}
+    if family == "ltx2":
+        extra.update(ltx2.call_arguments(model, job.frames))
+        image = _reference_image(job) if job.mode == "image" else None
+        extra.update(ltx2.conditioning(job.mode, job.init, image, settings.strength))
+        return extra
     if family == "ltx":
         extra["frame_rate"] = model.family.fps
     if job.mode == "text":

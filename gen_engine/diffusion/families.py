@@ -1,5 +1,8 @@
 """The model families the diffusers backend knows, recognised from a checkpoint's model_index.json.
 
+LTX-2 (2.0, 2.3, 2.5: `LTX2Pipeline` folders) makes its sound with the picture; the others are
+silent and the default engine's soundtrack is laid under their frames.
+
 A family says which diffusers pipeline classes make text-to-video, video-to-video and
 image-to-video from the same components, and its published working size, clip length, frame
 rate and sampling defaults. Shape rules (multiples, frame counts) are read from the loaded
@@ -32,6 +35,7 @@ class Family:
     # Wan's pipeline runs the conditional and unconditional passes one after the other; the
     # engine batches them (see speed.GuidancePairing). LTX and CogVideoX already batch.
     pairs_guidance: bool = False
+    makes_audio: bool = False  # the pipeline returns an audio track with the frames
 
 
 WAN = Family(
@@ -61,6 +65,22 @@ LTX = Family(
     guidance=3.0,
     max_sequence_length=128,
 )
+# LTX-2's defaults as diffusers 0.42.1 ships them: 768x512 at 24 fps, 30 steps, guidance 3; one
+# pass may run up to 20 s (481 frames), so a product clip is one window and one unbroken track.
+LTX2 = Family(
+    name="ltx2",
+    label="LTX-2",
+    text_pipeline="LTX2Pipeline",
+    video_pipeline="LTX2ConditionPipeline",
+    image_pipeline="LTX2ImageToVideoPipeline",
+    published_size=(768, 512),
+    window_frames=481,
+    fps=24,
+    steps=30,
+    guidance=3.0,
+    max_sequence_length=1024,
+    makes_audio=True,
+)
 COGVIDEOX = Family(
     name="cogvideox",
     label="CogVideoX",
@@ -83,11 +103,14 @@ _BY_PIPELINE = {
     "LTXPipeline": LTX,
     "LTXConditionPipeline": LTX,
     "LTXImageToVideoPipeline": LTX,
+    "LTX2Pipeline": LTX2,
+    "LTX2ConditionPipeline": LTX2,
+    "LTX2ImageToVideoPipeline": LTX2,
     "CogVideoXPipeline": COGVIDEOX,
     "CogVideoXVideoToVideoPipeline": COGVIDEOX,
 }
 _IMAGE_ONLY = {"WanImageToVideoPipeline", "CogVideoXImageToVideoPipeline"}
-FAMILIES = (WAN, LTX, COGVIDEOX)
+FAMILIES = (WAN, LTX, LTX2, COGVIDEOX)
 
 
 def read_model_index(model_dir: str | Path) -> dict[str, object]:

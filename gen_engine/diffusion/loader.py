@@ -12,6 +12,7 @@ import contextlib
 import gc
 import inspect
 import logging
+import math
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -260,9 +261,11 @@ def _place(pipeline: Any, strategy: str, device: torch.device) -> None:
 
 def _geometry(family: Family, pipeline: Any) -> Geometry:
     config = pipeline.transformer.config
-    if family.name == "ltx":
+    if family.name in ("ltx", "ltx2"):
         spatial = int(pipeline.vae_spatial_compression_ratio) * int(config.patch_size)
         temporal = int(pipeline.vae_temporal_compression_ratio)
+        if family.name == "ltx2":  # its pipelines refuse sides that are not multiples of 32
+            spatial = math.lcm(spatial, 32)
         return Geometry(spatial, temporal)
     patch = config.patch_size
     patch_xy = int(patch[1]) if isinstance(patch, (list, tuple)) else int(patch)

@@ -27,8 +27,14 @@ _CORPUS = (
 
 def build_tiny_checkpoint(family: str, folder: str | Path, seed: int = 0) -> Path:
     """Write a tiny `family` checkpoint into `folder`: "wan", "wan22" (Wan 2.2 A14B's layout: a
-    high-noise and a low-noise transformer), "ltx" or "cogvideox"."""
-    builders = {"wan": _wan, "wan22": _wan_two_experts, "ltx": _ltx, "cogvideox": _cogvideox}
+    high-noise and a low-noise transformer), "ltx", "ltx2" (picture and sound) or "cogvideox"."""
+    builders = {
+        "wan": _wan,
+        "wan22": _wan_two_experts,
+        "ltx": _ltx,
+        "ltx2": _ltx2,
+        "cogvideox": _cogvideox,
+    }
     if family not in builders:
         raise ValueError(f"unknown family {family!r}; expected one of {sorted(builders)}")
     target = Path(folder)
@@ -39,16 +45,22 @@ def build_tiny_checkpoint(family: str, folder: str | Path, seed: int = 0) -> Pat
     return target
 
 
-def _tokenizer() -> Any:
+def _trained_unigram(special_tokens: list[str], unk: str) -> Any:
     from tokenizers import Tokenizer, models, pre_tokenizers, trainers
-    from transformers import T5TokenizerFast
 
-    # Unigram, as T5's own tokenizers are: T5TokenizerFast rebuilds a Unigram model on load.
+    # Unigram, as T5's and Gemma's own tokenizers are: their fast classes rebuild one on load.
     raw = Tokenizer(models.Unigram())
     raw.pre_tokenizer = pre_tokenizers.Metaspace()
-    pad, eos, unk = "<pad>", "</s>", "<unk>"
-    trainer = trainers.UnigramTrainer(vocab_size=96, special_tokens=[pad, eos, unk], unk_token=unk)
+    trainer = trainers.UnigramTrainer(vocab_size=96, special_tokens=special_tokens, unk_token=unk)
     raw.train_from_iterator(_CORPUS, trainer=trainer)
+    return raw
+
+
+def _tokenizer() -> Any:
+    from transformers import T5TokenizerFast
+
+    pad, eos, unk = "<pad>", "</s>", "<unk>"
+    raw = _trained_unigram([pad, eos, unk], unk)
     return T5TokenizerFast(
         tokenizer_object=raw,
         pad_token=pad,
@@ -170,6 +182,98 @@ def _ltx() -> Any:
         transformer=transformer.eval(),
         vae=vae.eval(),
         scheduler=FlowMatchEulerDiscreteScheduler(),
+    )
+
+
+def _ltx2() -> Any:
+    """LTX-2's layout: a Gemma 3 text encoder, text connectors, one transformer with a video and
+    an audio stream, a video VAE, an audio VAE over mel spectrograms and a vocoder. The vocoder
+    upsamples by the mel hop length, so the track is as long in seconds as the picture."""
+    from diffusers import (
+        AutoencoderKLLTX2Audio,
+        AutoencoderKLLTX2Video,
+        FlowMatchEulerDiscreteScheduler,
+        LTX2Pipeline,
+        LTX2VideoTransformer3DModel,
+    )
+    from diffusers.pipelines.ltx2 import LTX2TextConnectors
+    from diffusers.pipelines.ltx2.vocoder import LTX2Vocoder
+    from transformers import (
+        Gemma3Config,
+        Gemma3ForConditionalGeneration,
+        Gemma3TextConfig,
+        GemmaTokenizerFast,
+        SiglipVisionConfig,
+    )
+
+    pad, eos, bos, unk = "<pad>", "<eos>", "<bos>", "<unk>"
+    raw = _trained_unigram([pad, eos, bos, unk], unk)
+    tokenizer = GemmaTokenizerFast(
+        tokenizer_object=raw, pad_token=pad, eos_token=eos, bos_token=bos, unk_token=unk,
+        model_max_length=MAX_TOKENS,
+    )  # fmt: skip
+    text_config = Gemma3TextConfig(
+        vocab_size=len(tokenizer), hidden_size=TEXT_DIM, intermediate_size=64,
+        num_hidden_layers=2, num_attention_heads=2, num_key_value_heads=1, head_dim=16,
+        max_position_embeddings=64, sliding_window=MAX_TOKENS, pad_token_id=0, eos_token_id=1,
+        bos_token_id=2,
+    )  # fmt: skip
+    vision_config = SiglipVisionConfig(
+        hidden_size=8, intermediate_size=16, num_hidden_layers=1, num_attention_heads=2,
+        image_size=16, patch_size=8,
+    )  # fmt: skip
+    text_encoder = Gemma3ForConditionalGeneration(
+        Gemma3Config(
+            text_config=text_config.to_dict(),
+            vision_config=vision_config.to_dict(),
+            mm_tokens_per_image=4,
+        )
+    )
+    transformer = LTX2VideoTransformer3DModel(
+        in_channels=4, out_channels=4, patch_size=1, patch_size_t=1, num_attention_heads=2,
+        attention_head_dim=8, cross_attention_dim=16, audio_in_channels=4, audio_out_channels=4,
+        audio_num_attention_heads=2, audio_attention_head_dim=4, audio_cross_attention_dim=8,
+        num_layers=2, qk_norm="rms_norm_across_heads", caption_channels=TEXT_DIM,
+        rope_double_precision=False, rope_type="split",
+    )  # fmt: skip
+    connectors = LTX2TextConnectors(
+        caption_channels=TEXT_DIM, text_proj_in_factor=text_config.num_hidden_layers + 1,
+        video_connector_num_attention_heads=4, video_connector_attention_head_dim=8,
+        video_connector_num_layers=1, video_connector_num_learnable_registers=None,
+        audio_connector_num_attention_heads=4, audio_connector_attention_head_dim=8,
+        audio_connector_num_layers=1, audio_connector_num_learnable_registers=None,
+        connector_rope_base_seq_len=32, rope_theta=10000.0, rope_double_precision=False,
+        causal_temporal_positioning=False, rope_type="split",
+    )  # fmt: skip
+    vae = AutoencoderKLLTX2Video(
+        in_channels=3, out_channels=3, latent_channels=4, block_out_channels=(8,),
+        decoder_block_out_channels=(8,), layers_per_block=(1,), decoder_layers_per_block=(1, 1),
+        spatio_temporal_scaling=(True,), decoder_spatio_temporal_scaling=(True,),
+        decoder_inject_noise=(False, False), downsample_type=("spatiotemporal",),
+        upsample_residual=(False,), upsample_factor=(1,), timestep_conditioning=False,
+        patch_size=1, patch_size_t=1, encoder_causal=True, decoder_causal=False,
+    )  # fmt: skip
+    audio_vae = AutoencoderKLLTX2Audio(
+        base_channels=4, output_channels=2, ch_mult=(1,), num_res_blocks=1,
+        attn_resolutions=None, in_channels=2, resolution=32, latent_channels=2,
+        norm_type="pixel", causality_axis="height", dropout=0.0, mid_block_add_attention=False,
+        sample_rate=16000, mel_hop_length=160, is_causal=True, mel_bins=8,
+    )  # fmt: skip
+    vocoder = LTX2Vocoder(
+        in_channels=2 * 8, hidden_channels=32, out_channels=2,
+        upsample_kernel_sizes=[20, 8, 8], upsample_factors=[10, 4, 4],  # 160 = the hop
+        resnet_kernel_sizes=[3], resnet_dilations=[[1, 3, 5]], leaky_relu_negative_slope=0.1,
+        output_sampling_rate=16000,
+    )  # fmt: skip
+    return LTX2Pipeline(
+        scheduler=FlowMatchEulerDiscreteScheduler(),
+        vae=vae.eval(),
+        audio_vae=audio_vae.eval(),
+        text_encoder=text_encoder.eval(),
+        tokenizer=tokenizer,
+        connectors=connectors.eval(),
+        transformer=transformer.eval(),
+        vocoder=vocoder.eval(),
     )
 
 

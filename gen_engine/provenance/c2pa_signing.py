@@ -62,7 +62,14 @@ def _software_agent(spec: GenerationSpec) -> str:
     return f"Framecast engine {gen_engine.__version__} ({spec.backend} backend)"
 
 
-def build_manifest(spec: GenerationSpec, plan: ScenePlan | None, title: str) -> dict[str, Any]:
+def build_manifest(
+    spec: GenerationSpec,
+    plan: ScenePlan | None,
+    title: str,
+    audio: tuple[str, str] = ("engine", ""),
+) -> dict[str, Any]:
+    """`audio` is (source, model label): who made the sound, which a joint audio-video model
+    (LTX-2) may have made instead of the engine; either way it is AI-generated."""
     created: dict[str, Any] = {
         "action": "c2pa.created",
         "digitalSourceType": TRAINED_ALGORITHMIC_MEDIA,
@@ -88,6 +95,13 @@ def build_manifest(spec: GenerationSpec, plan: ScenePlan | None, title: str) -> 
     if spec.diffusion is not None:  # which checkpoint made the pixels (its folder's name)
         generation["model"] = Path(spec.diffusion.model_dir).name
         generation["quality"] = spec.diffusion.quality
+    source, audio_model = audio
+    generation["audio"] = {
+        "source": source,  # engine, model, or mix (the model's track with the engine's foley)
+        "model": audio_model or "Framecast engine",
+        "checkpoint": generation.get("model", "") if source != "engine" else "",
+        "digital_source_type": TRAINED_ALGORITHMIC_MEDIA,
+    }
     if spec.remix_of is not None:
         generation["remix_of"] = spec.remix_of.parent_video_id or ""
     return {
@@ -118,6 +132,7 @@ def sign_mp4(
     plan: ScenePlan | None = None,
     *,
     signer: SigningConfig | None = None,
+    audio: tuple[str, str] = ("engine", ""),
 ) -> dict[str, Any]:
     """Sign the progressive MP4 at `path` in place; return a summary of the manifest."""
     target = Path(path)
@@ -125,7 +140,7 @@ def sign_mp4(
     title = f"framecast-{spec.video_id}.mp4" if spec.video_id else target.name
     # With our root as an anchor the parent ingredient's recorded validation says trusted too.
     context = _reader_context(config.trust_anchor_pem)
-    builder = c2pa.Builder(build_manifest(spec, plan, title), context=context)
+    builder = c2pa.Builder(build_manifest(spec, plan, title, audio), context=context)
     parent = spec.remix_of.parent_video_path if spec.remix_of is not None else None
     if parent:
         parent_id = spec.remix_of.parent_video_id if spec.remix_of is not None else None
@@ -208,6 +223,7 @@ def _summarise(manifest: dict[str, Any]) -> dict[str, Any]:
         "engine_version": generation.get("engine_version"),
         "backend": generation.get("backend"),
         "model": generation.get("model"),
+        "audio": generation.get("audio"),
         "watermark_id": generation.get("watermark_id"),
         "remix_of": generation.get("remix_of"),
     }

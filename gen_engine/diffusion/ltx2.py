@@ -1,0 +1,160 @@
+"""LTX-2: the family that makes the sound with the picture.
+
+Three things differ from the silent families, read from diffusers 0.42.1's `pipelines/ltx2/`:
+
+- The prompt. LTX-2 was trained on long, literal descriptions that name what is heard as well as
+  what is seen, so the director's plan is written out the way the family's prompts are: the
+  scene, each subject and what it does, the camera, then every line of dialogue in quotes with
+  who says it, then the sounds (the simulated impacts in the order they happen, and the
+  ambience).
+- The conditioning. Physics-guided clips go through `LTX2ConditionPipeline` with the physics
+  render as an `LTX2VideoCondition` from frame 0 (its strength: how firmly the render holds);
+  cameo clips through `LTX2ImageToVideoPipeline` from the verified reference image.
+- The output. `pipeline(...).audio` is a (batch, channels, samples) waveform at the vocoder's
+  output rate, returned beside `frames`.
+
+A cameo's own voice cannot be given to the model through these pipelines: `audio_latents` is
+only the starting state of the audio stream, noised by the same `noise_scale` as the picture
+and then denoised along the full schedule like everything else (there is no per-token audio
+mask, and the step callback may replace only `latents` and the prompt embeddings, not the audio
+latents); and the audio VAE's encoder takes a log-mel spectrogram whose front end (window,
+filter bank, log floor) is not part of diffusers, so a track made here could not be encoded into
+latents the model was trained on. The engine therefore lets the model voice the dialogue.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from gen_engine.types import Event, GenerationSpec, ScenePlan
+
+if TYPE_CHECKING:
+    from gen_engine.diffusion.loader import LoadedModel
+
+# The block the pipeline's spatio-temporal guidance perturbs by default (of 48 in LTX-2.x).
+STG_BLOCK = 28
+# At most this many impacts are named; a long bouncing clip does not fill the prompt with them.
+MAX_NAMED_SOUNDS = 12
+_SOUNDING = {
+    "impact": "hits",
+    "land": "lands",
+    "splash": "splashes",
+    "break": "shatters",
+    "footstep": "steps",
+}
+_WHEN = {"day": "in daylight", "night": "at night", "sunset": "at sunset", "dawn": "at dawn"}
+_AMBIENCE = {
+    "beach": "waves breaking on the shore",
+    "city street": "distant traffic",
+    "forest": "birdsong and rustling leaves",
+    "kitchen": "a quiet kitchen hum",
+    "space": "a low hum",
+    "snow": "soft wind",
+}
+
+
+def describe(spec: GenerationSpec, plan: ScenePlan, events: tuple[Event, ...]) -> str:
+    """The model's prompt for `plan`: picture, then speech, then sound."""
+    names = {s.id: _name(s.name, s.color_name, s.kind) for s in plan.subjects}  # "the red ball"
+    parts = [spec.prompt.strip().rstrip(".") + "."]
+    parts.append(
+        f"A {plan.style} shot of a {plan.setting} {_WHEN.get(plan.time_of_day, '')} in "
+        f"{plan.weather} weather, {plan.camera} camera.".replace("  ", " ")
+    )
+    for subject in plan.subjects:
+        parts.append(f"{_capital(names[subject.id])} {_verb(subject.action)}.")
+    for cameo in spec.cameos:
+        if cameo.appearance_notes:
+            parts.append(f"{cameo.display_name}: {cameo.appearance_notes}.")
+    for line in plan.dialogue:
+        speaker = names.get(line.speaker, line.speaker)
+        parts.append(f'{_capital(speaker)} says: "{line.text.strip()}"')
+    sounds = [
+        f"{names.get(e.subject, 'something')} {_SOUNDING[e.kind]} at {e.time:.1f} s"
+        for e in events
+        if e.kind in _SOUNDING and e.kind != "footstep"
+    ][:MAX_NAMED_SOUNDS]
+    if any(e.kind == "footstep" for e in events):
+        sounds.append("footsteps")
+    sounds.extend(plan.sound_cues)
+    ambience = _AMBIENCE.get(plan.setting)
+    if plan.weather in ("rain", "wind"):
+        ambience = f"{plan.weather}" + (f" and {ambience}" if ambience else "")
+    if ambience:
+        sounds.append(f"ambience of {ambience}")
+    if sounds:
+        parts.append("Sounds: " + "; ".join(sounds) + ".")
+    return " ".join(parts)
+
+
+def call_arguments(model: LoadedModel, frames: int) -> dict[str, Any]:
+    """What every LTX-2 call takes beside the prompt and the conditioning."""
+    arguments: dict[str, Any] = {"frame_rate": float(model.family.fps), "num_frames": frames}
+    layers = int(getattr(model.transformer.config, "num_layers", 0) or 0)
+    if layers <= STG_BLOCK:  # the default perturbed block does not exist in this transformer
+        arguments.update(stg_scale=0.0, audio_stg_scale=0.0, spatio_temporal_guidance_blocks=None)
+    return arguments
+
+
+def conditioning(mode: str, init: list[Any] | None, image: Any, strength: float) -> dict[str, Any]:
+    """The picture's condition: the physics render for "video", the reference for "image"."""
+    if mode == "image":
+        return {"image": image}
+    if mode == "video" and init:
+        from diffusers.pipelines.ltx2 import LTX2VideoCondition
+
+        # The engine's strength is how far the model may move from the render; the
+        # condition's is how firmly the render holds.
+        return {"conditions": [LTX2VideoCondition(frames=init, index=0, strength=1.0 - strength)]}
+    return {}
+
+
+def audio_of(output: Any) -> npt.NDArray[np.float32] | None:
+    """The (channels, samples) waveform of a pipeline output, or None when it has none."""
+    audio = getattr(output, "audio", None)
+    if audio is None:
+        return None
+    if hasattr(audio, "detach"):
+        audio = audio.detach().float().cpu().numpy()
+    track = np.asarray(audio, dtype=np.float32)
+    if track.ndim == 3:
+        track = track[0]
+    if track.ndim == 1:
+        track = track[None, :]
+    return np.ascontiguousarray(track)
+
+
+def audio_rate(model: LoadedModel) -> int:
+    """Samples per second of the pipeline's audio: the vocoder's output rate."""
+    pipeline = model.pipelines["text"]
+    for part, key in (
+        (pipeline.vocoder, "output_sampling_rate"),
+        (pipeline.audio_vae, "sample_rate"),
+    ):
+        rate = getattr(getattr(part, "config", None), key, None)
+        if rate:
+            return int(rate)
+    raise ValueError("The checkpoint names no audio sample rate.")
+
+
+def _name(name: str, color: str, kind: str) -> str:
+    if name[:1].isupper():  # a cameo's or a character's own name
+        return name
+    if name and name != kind:  # "man" for a person: the word the prompt used
+        return f"the {name}"
+    return " ".join(word for word in ("the", color, kind) if word)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _verb(action: str) -> str:
+    if not action or action == "idle":
+        return "stands still"
+    if action.endswith("s"):
+        return action
+    return f"{action}es" if action.endswith(("sh", "ch", "x")) else f"{action}s"
