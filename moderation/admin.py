@@ -136,6 +136,7 @@ class CaseAdmin(ModeratorOnly, admin.ModelAdmin):
         "subject_user",
         "player",
         "prompt",
+        "audio_display",
         "scores_display",
         "reports_display",
         "history_display",
@@ -189,6 +190,22 @@ class CaseAdmin(ModeratorOnly, admin.ModelAdmin):
     @admin.display(description="Prompt")
     def prompt(self, obj: Case) -> str:
         return str(getattr(obj.target, "prompt", "")) or obj.summary or "-"
+
+    @admin.display(description="What is heard")
+    def audio_display(self, obj: Case) -> SafeString | str:
+        # Only the output check of a result whose sound a model made stores "audio"; the
+        # engine's own speech is the plan's dialogue, shown in the scores.
+        audio = obj.scores.get("audio") if isinstance(obj.scores, dict) else None
+        if not isinstance(audio, dict):
+            return "-"
+        transcript = str(audio.get("transcript") or "")
+        if not audio.get("transcribed"):
+            return format_html("<p><strong>{}</strong></p>", audio.get("note", ""))
+        return format_html(
+            "<p>{}</p><blockquote>{}</blockquote>",
+            audio.get("note", ""),
+            transcript or "(no speech heard)",
+        )
 
     @admin.display(description="Classifier scores")
     def scores_display(self, obj: Case) -> SafeString:

@@ -4,7 +4,8 @@ after the engine has made a file. Imports nothing from videos or feed.
     from moderation.gate import prompt_gate, output_gate
 
     prompt_gate(user=user, text=prompt, context="prompt")   # raises to refuse
-    decision = output_gate(video=video, video_path=path, dialogue=lines, frames=sampled)
+    decision = output_gate(video=video, video_path=path, dialogue=lines, frames=sampled,
+                           audio_source=result.audio_source, audio_model=result.audio_model)
     if decision.held: ...move the draft to in_review...
 """
 
@@ -13,14 +14,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+
 from moderation import classifier, records, selectors
 from moderation.classifier import ModerationDecision
 from moderation.models import Case
 from moderation.output_check import (
+    AUDIO_NOT_TRANSCRIBED,
     OutputDecision,
     check_output,
     check_output_frames,
     dialogue_from_plan,
+    hear,
 )
 from sora_site.core.errors import ApplicationError, PermissionDenied
 
@@ -87,6 +92,8 @@ def output_gate(
     dialogue: Iterable[str] = (),
     prompt: str | None = None,
     frames: Sequence[tuple[float, NDArray[np.uint8]]] | None = None,
+    audio_source: str = "engine",
+    audio_model: str = "",
 ) -> OutputDecision:
     """Check a generated file. When the result is held, a case is opened on `video`; the
     caller (videos) moves the draft to in_review so the owner cannot publish it.
@@ -94,21 +101,39 @@ def output_gate(
     `frames` are the (time, frame) samples the engine handed over while rendering (see
     `moderation.output_check.FrameCollector`); without them the file at `video_path` is
     decoded and sampled.
+    `audio_source` is the result's (gen_engine Result.audio_source): when a model made the
+    sound ("model", "mix"), what is said in the file is transcribed with the Whisper checkpoint
+    in GEN_ENGINE_ASR_DIR and checked as dialogue; without one the draft goes through as before
+    and the audit log (and any case) says the audio was not transcribed.
     The prompt is checked again too: a prompt that was sent to review is held here.
     """
     owner = records.owner_of(video)
     teen = bool(getattr(owner, "is_teen", False))
+    heard = hear(
+        video_path,
+        audio_source=audio_source,
+        audio_model=audio_model,
+        asr_dir=settings.GEN_ENGINE_ASR_DIR,
+    )
     if frames:
-        decision = check_output_frames(frames, list(dialogue), teen=teen)
+        decision = check_output_frames(frames, list(dialogue), teen=teen, heard=heard)
     else:
-        decision = check_output(video_path, list(dialogue), teen=teen)
+        decision = check_output(video_path, list(dialogue), teen=teen, heard=heard)
     text = prompt if prompt is not None else str(getattr(video, "prompt", ""))
     prompt_decision = classifier.check_prompt(text, teen=teen) if text else None
     if decision.held:
-        records.case_open_for_output(video, decision.scores, category=decision.category)
+        # The reason goes with the scores so the case says why, e.g. that it was what is heard.
+        records.case_open_for_output(
+            video, {**decision.scores, "reason": decision.reason}, category=decision.category
+        )
         return decision
     if prompt_decision is not None and not prompt_decision.allowed:
-        scores: dict[str, Any] = {**decision.scores, "prompt": dict(prompt_decision.scores)}
+        reason = f"Held for review: {prompt_decision.reason}"
+        scores: dict[str, Any] = {
+            **decision.scores,
+            "prompt": dict(prompt_decision.scores),
+            "reason": reason,
+        }
         records.case_open_for_output(
             video,
             scores,
@@ -118,12 +143,24 @@ def output_gate(
         return OutputDecision(
             verdict="held",
             category=prompt_decision.category,
-            reason=f"Held for review: {prompt_decision.reason}",
+            reason=reason,
             nudity_score=decision.nudity_score,
             frames_checked=decision.frames_checked,
             frames=decision.frames,
             dialogue=decision.dialogue,
+            heard=decision.heard,
+            audio=decision.audio,
             elapsed=decision.elapsed,
             scores=scores,
+        )
+    if decision.audio is not None and decision.audio.status == AUDIO_NOT_TRANSCRIBED:
+        # Nothing else is stored for a draft that passes: the audit log keeps, for moderators
+        # and operators, that this one went out with its speech unheard.
+        records.audit_write(
+            actor=None,
+            action="output.audio_not_transcribed",
+            target=video,
+            reason=decision.audio.note,
+            data=dict(decision.scores.get("audio", {})),
         )
     return decision

@@ -1,4 +1,5 @@
-"""The output check: sampled frames through NudeNet, dialogue through the prompt check.
+"""The output check: sampled frames through NudeNet, dialogue through the prompt check, and what
+is said in a model-made sound track through the same check as dialogue.
 
 Frames are sampled at least once a second (MODERATION_OUTPUT_FPS, default 1) and run through the
 ONNX detector that the nudenet wheel ships (one session per process). Two ways to get them:
@@ -7,6 +8,11 @@ ONNX detector that the nudenet wheel ships (one session per process). Two ways t
 - from the finished file (`check_output`), for anything that has no such frames (re-checks, an
   engine callable without the keyword, a policy rate above the engine's): scaled down by PyAV's
   swscale while decoding, in a thread while the frames already decoded are being detected.
+The plan's dialogue lines are everything the default engine says (eSpeak NG speaks them). A
+result whose sound a model made (`Result.audio_source` "model" or "mix") may say anything, so
+`hear` transcribes the file (gen_engine.transcribe, a Whisper checkpoint the operator provides)
+and its sentences are checked as dialogue; without a checkpoint the decision says plainly that
+the audio was not transcribed, and a transcription that fails holds the draft for review.
 Pure: no Django model imports.
 """
 
@@ -15,8 +21,10 @@ from __future__ import annotations
 import contextlib
 import functools
 import itertools
+import logging
 import os
 import queue
+import re
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -25,10 +33,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from gen_engine import transcribe
+from gen_engine.types import GenerationError
 from moderation import classifier, policy
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
+
+logger = logging.getLogger(__name__)
 
 # Detector classes that mean nudity. Covered parts, faces and feet do not count.
 EXPOSED_CLASSES = frozenset(
@@ -57,12 +69,62 @@ DECODER_OPTIONS = {"skip_loop_filter": "all"}
 HELD = "held"
 ALLOWED = "allowed"
 
+# Where a result's sound came from (gen_engine.types.Result.audio_source): only the engine's own
+# sound is fully described by the plan's dialogue.
+AUDIO_FROM_ENGINE = "engine"
+# What the check knows of a model-made sound track (HeardAudio.status).
+AUDIO_TRANSCRIBED = "transcribed"
+AUDIO_NOT_TRANSCRIBED = "not_transcribed"
+AUDIO_FAILED = "failed"
+# A transcript is checked a sentence at a time, as dialogue is a line at a time: the classifier
+# embeds a text's first few clauses only, so one harmful sentence in a minute of speech would
+# otherwise be diluted or cut off. Run-on text without punctuation is cut every this many words.
+HEARD_LINE_WORDS = 30
+_SENTENCE_END = re.compile(r"(?<=[.!?\u2026])\s+|\n+")
+
 
 @dataclass(frozen=True)
 class FrameScore:
     time: float
     score: float  # best exposed-class score on the frame
     label: str
+
+
+@dataclass(frozen=True)
+class HeardAudio:
+    """What the check knows of what is said in a sound track that a model made."""
+
+    source: str  # Result.audio_source: "model" or "mix"
+    status: str  # AUDIO_TRANSCRIBED, AUDIO_NOT_TRANSCRIBED or AUDIO_FAILED
+    model: str = ""  # the model that made the sound (Result.audio_model)
+    text: str = ""
+    seconds: float = 0.0
+    asr_model: str = ""  # the speech-recognition checkpoint's folder name
+    error: str = ""
+
+    @property
+    def transcribed(self) -> bool:
+        return self.status == AUDIO_TRANSCRIBED
+
+    @property
+    def note(self) -> str:
+        """One plain sentence for moderators: was what is said checked, and how."""
+        maker = self.model or "a model"
+        if self.status == AUDIO_TRANSCRIBED:
+            return (
+                f"The audio ({maker}) was transcribed by {self.asr_model} "
+                f"({self.seconds:.1f} s) and what is said was checked as dialogue."
+            )
+        if self.status == AUDIO_FAILED:
+            return (
+                f"The audio ({maker}) could not be transcribed, so what is said in it was not "
+                f"checked: {self.error}"
+            )
+        return (
+            f"The audio was not transcribed: {maker} wrote its own sound track and "
+            "GEN_ENGINE_ASR_DIR is not set, so what is said in it was not checked (only the "
+            "plan's dialogue lines were)."
+        )
 
 
 @dataclass(frozen=True)
@@ -74,6 +136,8 @@ class OutputDecision:
     frames_checked: int = 0
     frames: tuple[FrameScore, ...] = ()
     dialogue: tuple[classifier.ModerationDecision, ...] = ()
+    heard: tuple[classifier.ModerationDecision, ...] = ()  # the transcript's sentences
+    audio: HeardAudio | None = None  # None: the engine's own sound, described by the dialogue
     elapsed: float = 0.0
     scores: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
@@ -303,12 +367,19 @@ def _nudity_threshold(teen: bool) -> float:
     return threshold
 
 
-def check_output(video_path: str, dialogue: Iterable[str], *, teen: bool = False) -> OutputDecision:
-    """Hold a generated video for review if a frame sampled from the file shows nudity or a
-    dialogue line would be refused or reviewed as a prompt."""
+def check_output(
+    video_path: str,
+    dialogue: Iterable[str],
+    *,
+    teen: bool = False,
+    heard: HeardAudio | None = None,
+) -> OutputDecision:
+    """Hold a generated video for review if a frame sampled from the file shows nudity, or a
+    dialogue line or a sentence `heard` in its sound track (see `hear`) would be refused or
+    reviewed as a prompt, or its model-made sound track could not be transcribed."""
     started = time.perf_counter()
     scored = sample_and_detect(video_path, fps=policy_sample_fps())
-    return _decide(scored, dialogue, teen=teen, started=started, source="file")
+    return _decide(scored, dialogue, teen=teen, started=started, source="file", heard=heard)
 
 
 def check_output_frames(
@@ -316,12 +387,79 @@ def check_output_frames(
     dialogue: Iterable[str],
     *,
     teen: bool = False,
+    heard: HeardAudio | None = None,
 ) -> OutputDecision:
     """`check_output` on frames the engine handed over while rendering ((time in s, RGB uint8
     frame), e.g. `FrameCollector.covering`): the same verdicts, without decoding the file."""
     started = time.perf_counter()
     scored = [(t, *detect_frame(frame)) for t, frame in frames]
-    return _decide(scored, dialogue, teen=teen, started=started, source="engine")
+    return _decide(scored, dialogue, teen=teen, started=started, source="engine", heard=heard)
+
+
+def hear(
+    video_path: str, *, audio_source: str, audio_model: str = "", asr_dir: str = ""
+) -> HeardAudio | None:
+    """What is said in the sound track of `video_path`, when a model made it.
+
+    None for the engine's own sound (the plan's dialogue is all it says, so nothing runs).
+    Otherwise the transcript from the Whisper checkpoint in `asr_dir`, or, without one, a
+    record that it was not transcribed. A checkpoint or file that fails is reported as
+    AUDIO_FAILED (the check then holds the draft for review) instead of raising, so the draft
+    is kept and the worker does not retry a failure that would only repeat.
+    """
+    if audio_source == AUDIO_FROM_ENGINE:
+        return None
+    if not asr_dir:
+        return HeardAudio(source=audio_source, status=AUDIO_NOT_TRANSCRIBED, model=audio_model)
+    try:
+        heard = transcribe.transcribe(video_path, asr_dir)
+    except GenerationError as error:
+        logger.warning(
+            "moderation.output.transcribe_failed",
+            extra={"code": error.code, "error": error.message, "asr_dir": asr_dir},
+        )
+        return HeardAudio(
+            source=audio_source,
+            status=AUDIO_FAILED,
+            model=audio_model,
+            error=f"{error.message} ({error.code})",
+        )
+    return HeardAudio(
+        source=audio_source,
+        status=AUDIO_TRANSCRIBED,
+        model=audio_model,
+        text=heard.text,
+        seconds=heard.seconds,
+        asr_model=heard.model,
+    )
+
+
+def heard_lines(text: str) -> list[str]:
+    """A transcript as the lines the classifier checks: its sentences, a long run-on one cut
+    every HEARD_LINE_WORDS words."""
+    lines: list[str] = []
+    for sentence in _SENTENCE_END.split(text or ""):
+        words = sentence.split()
+        for first in range(0, len(words), HEARD_LINE_WORDS):
+            lines.append(" ".join(words[first : first + HEARD_LINE_WORDS]))
+    return lines
+
+
+def _audio_scores(
+    heard: HeardAudio, bad: Sequence[classifier.ModerationDecision]
+) -> dict[str, Any]:
+    return {
+        "source": heard.source,
+        "model": heard.model,
+        "transcribed": heard.transcribed,
+        "status": heard.status,
+        "note": heard.note,
+        "asr_model": heard.asr_model,
+        "seconds": heard.seconds,
+        # What a moderator reads beside the player; the classifier reads the same first 4000.
+        "transcript": heard.text[: classifier.MAX_TEXT],
+        "flagged": [{"verdict": d.verdict, "category": d.category, "score": d.score} for d in bad],
+    }
 
 
 def _decide(
@@ -331,6 +469,7 @@ def _decide(
     teen: bool,
     started: float,
     source: str,
+    heard: HeardAudio | None = None,
 ) -> OutputDecision:
     threshold = _nudity_threshold(teen)
     frames = tuple(
@@ -345,6 +484,15 @@ def _decide(
         if line and line.strip()
     )
     bad_lines = [d for d in lines if not d.allowed]
+    heard_checks = (
+        tuple(
+            classifier.check_prompt(line, teen=teen, context="dialogue")
+            for line in heard_lines(heard.text)
+        )
+        if heard is not None and heard.transcribed
+        else ()
+    )
+    bad_heard = [d for d in heard_checks if not d.allowed]
 
     scores: dict[str, Any] = {
         "nudity": round(nudity, 4),
@@ -357,6 +505,18 @@ def _decide(
             {"verdict": d.verdict, "category": d.category, "score": d.score} for d in bad_lines
         ],
     }
+    if heard is not None:
+        scores["audio"] = _audio_scores(heard, bad_heard)
+    # Everything but the verdict and reason is the same on every return below.
+    common: dict[str, Any] = {
+        "nudity_score": nudity,
+        "frames_checked": len(frames),
+        "frames": frames,
+        "dialogue": lines,
+        "heard": heard_checks,
+        "audio": heard,
+        "scores": scores,
+    }
     elapsed = time.perf_counter() - started
     scores["elapsed_s"] = round(elapsed, 3)
     if nudity >= threshold:
@@ -367,35 +527,32 @@ def _decide(
                 "Held for review: the video may show nudity "
                 f"({worst.label.lower() if worst else ''} at {worst.time if worst else 0:.1f} s)."
             ),
-            nudity_score=nudity,
-            frames_checked=len(frames),
-            frames=frames,
-            dialogue=lines,
             elapsed=elapsed,
-            scores=scores,
+            **common,
         )
-    if bad_lines:
-        worst_line = max(bad_lines, key=lambda d: (d.blocked, policy.severity_of(d.category)))
+    # A line of the plan and a sentence heard in the sound are judged alike; the worst names
+    # the category, and the reason says which of the two it was.
+    said = [(d, "a line of dialogue") for d in bad_lines]
+    said += [(d, "what is said in the audio") for d in bad_heard]
+    if said:
+        worst_said, where = max(
+            said, key=lambda item: (item[0].blocked, policy.severity_of(item[0].category))
+        )
         return OutputDecision(
             verdict=HELD,
-            category=worst_line.category,
-            reason=f"Held for review: a line of dialogue. {worst_line.reason}",
-            nudity_score=nudity,
-            frames_checked=len(frames),
-            frames=frames,
-            dialogue=lines,
+            category=worst_said.category,
+            reason=f"Held for review: {where}. {worst_said.reason}",
             elapsed=elapsed,
-            scores=scores,
+            **common,
         )
-    return OutputDecision(
-        verdict=ALLOWED,
-        nudity_score=nudity,
-        frames_checked=len(frames),
-        frames=frames,
-        dialogue=lines,
-        elapsed=elapsed,
-        scores=scores,
-    )
+    if heard is not None and heard.status == AUDIO_FAILED:
+        return OutputDecision(
+            verdict=HELD,
+            reason=f"Held for review: {heard.note}",
+            elapsed=elapsed,
+            **common,
+        )
+    return OutputDecision(verdict=ALLOWED, elapsed=elapsed, **common)
 
 
 def dialogue_from_plan(plan: dict[str, Any] | None) -> list[str]:

@@ -207,8 +207,9 @@ def _takes_frame_sampler(engine: Any) -> bool:
 
 
 def _output_held(video: Video, result: Any, collector: Any) -> bool:
-    """The output check (frames and dialogue); True holds the draft for review. Frames come
-    from the engine's sampler when they cover the clip, from the finished file otherwise."""
+    """The output check (frames, dialogue and, when a model made the sound, what is said in
+    it); True holds the draft for review. Frames come from the engine's sampler when they cover
+    the clip, from the finished file otherwise."""
     from moderation.gate import dialogue_from_plan, output_gate
 
     plan = result.plan.to_dict() if hasattr(result.plan, "to_dict") else {}
@@ -217,6 +218,10 @@ def _output_held(video: Video, result: Any, collector: Any) -> bool:
         video_path=str(result.video_path),
         dialogue=dialogue_from_plan(plan),
         frames=collector.covering(float(result.duration)),
+        # `result` is duck-typed (engine callables are pluggable): one without the fields is
+        # treated as the default engine's sound, as every Result was before they existed.
+        audio_source=str(getattr(result, "audio_source", "engine")),
+        audio_model=str(getattr(result, "audio_model", "")),
     )
     return bool(decision.held)
 
