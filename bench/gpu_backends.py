@@ -1,18 +1,23 @@
 """Diffusion backends: time per denoising step, engine path against stock diffusers, same run.
 
-    python bench/gpu_backends.py [--small] [--families wan,ltx] [--steps 5] [--no-compile]
-                                 [--out results.json]
+    python bench/gpu_backends.py [--small] [--families wan,ltx,ltx2,ltx2-10s] [--steps 5]
+                                 [--no-compile] [--placements] [--out results.json]
 
 Full mode (needs CUDA) builds the published configurations with random weights (timing does not
-depend on weight values): Wan 2.1 1.3B at 480x832 with 81 frames and LTX-Video 2B at 768x512
-with 121 frames, in bf16. For each it measures, with classifier-free guidance on:
+depend on weight values): Wan 2.1 1.3B at 480x832 with 81 frames, LTX-Video 2B at 768x512
+with 121 frames, and LTX-2 19B (picture and sound; the transformer's published configuration
+below) at 512x768 (9:16's nearest published shape) for 5 s (121 frames) and 10 s (241), in
+bf16. For each it measures, with classifier-free guidance on:
 - stock: the diffusers pipeline as shipped, eager bf16;
 - engine final: the engine's path (`gen_engine.diffusion.clip.denoise`): guidance pairing,
   then the same with regional torch.compile (compile time reported);
 - engine draft: the draft preset's step cache, averaged over the family's full step schedule;
 - agreement: the latents after the timed steps, engine against stock (relative L2 error), next
   to stock against itself rerun, which is the noise floor of bf16 kernels;
-- VAE decode of the clip's latents (tiling off and on) and peak GPU memory of each variant.
+- VAE decode of the clip's latents (tiling off and on), for LTX-2 also the audio VAE and
+  vocoder, and peak GPU memory of each variant;
+- with --placements, peak memory and step time per memory placement (Wan: the offloads;
+  LTX-2: resident, FP8 weights, model offload, group offload).
 Prompt embeddings are random tensors of the text encoder's shape, so the T5/UMT5 encoder (not
 timed here) need not be built. `--small` runs the same code on tiny configs on the CPU in well
 under a minute so a test can keep it from rotting. Results go to stdout and, with --out, to JSON
@@ -72,26 +77,75 @@ LTX_2B = {
     "num_layers": 28,
     "caption_channels": 4096,
 }
+# LTX-2 19B (Lightricks' ltx-2-19b-dev as converted to diffusers 0.36: transformer/config.json).
+LTX2_19B = {
+    "in_channels": 128,
+    "out_channels": 128,
+    "patch_size": 1,
+    "patch_size_t": 1,
+    "num_attention_heads": 32,
+    "attention_head_dim": 128,
+    "cross_attention_dim": 4096,
+    "audio_in_channels": 128,
+    "audio_out_channels": 128,
+    "audio_num_attention_heads": 32,
+    "audio_attention_head_dim": 64,
+    "audio_cross_attention_dim": 2048,
+    "audio_sampling_rate": 16000,
+    "audio_hop_length": 160,
+    "audio_scale_factor": 4,
+    "pos_embed_max_pos": 20,
+    "audio_pos_embed_max_pos": 20,
+    "base_height": 2048,
+    "base_width": 2048,
+    "num_layers": 48,
+    "caption_channels": 3840,
+    "qk_norm": "rms_norm_across_heads",
+    "causal_offset": 1,
+}
+# Its text connectors turn Gemma 3 12B's 49 stacked hidden states (3840 wide) into the video and
+# audio streams' context; the bench feeds them random states of that shape.
+LTX2_CONNECTORS = {
+    "caption_channels": 3840,
+    "text_proj_in_factor": 49,
+    "video_connector_num_attention_heads": 30,
+    "video_connector_attention_head_dim": 128,
+    "video_connector_num_layers": 2,
+    "video_connector_num_learnable_registers": 128,
+    "audio_connector_num_attention_heads": 30,
+    "audio_connector_attention_head_dim": 128,
+    "audio_connector_num_layers": 2,
+    "audio_connector_num_learnable_registers": 128,
+    "rope_type": "split",
+}
 FULL = {
     "wan": {"size": (480, 832), "frames": 81, "text_tokens": 512, "text_dim": 4096},
     "ltx": {"size": (768, 512), "frames": 121, "text_tokens": 128, "text_dim": 4096},
+    "ltx2": {"size": (512, 768), "frames": 121, "text_tokens": 1024, "text_dim": 3840 * 49},
+    "ltx2-10s": {"size": (512, 768), "frames": 241, "text_tokens": 1024, "text_dim": 3840 * 49},
 }
 SMALL = {
     "wan": {"size": (32, 64), "frames": 9, "text_tokens": 16, "text_dim": 32},
     "ltx": {"size": (32, 64), "frames": 9, "text_tokens": 16, "text_dim": 32},
+    "ltx2": {"size": (32, 64), "frames": 9, "text_tokens": 16, "text_dim": 32 * 3},
+    "ltx2-10s": {"size": (32, 64), "frames": 17, "text_tokens": 16, "text_dim": 32 * 3},
 }
+FAMILY_OF = {"wan": "wan", "ltx": "ltx", "ltx2": "ltx2", "ltx2-10s": "ltx2"}
 
 
 def build_pipeline(family: str, small: bool, device: torch.device, dtype: torch.dtype) -> Any:
     """The family's text-to-video pipeline with random weights, built directly on `device`."""
     import diffusers
 
+    family = FAMILY_OF[family]
     if small:
         from gen_engine.diffusion import tiny
 
-        pipeline = {"wan": tiny._wan, "ltx": tiny._ltx}[family]()
+        pipeline = {"wan": tiny._wan, "ltx": tiny._ltx, "ltx2": tiny._ltx2}[family]()
         pipeline.tokenizer = pipeline.text_encoder = None
         return pipeline.to(device=device, dtype=dtype)
+    if family == "ltx2":
+        return _ltx2_pipeline(device, dtype)
     with torch.device(device):
         if family == "wan":
             transformer = diffusers.WanTransformer3DModel(**WAN_1_3B)
@@ -109,6 +163,29 @@ def build_pipeline(family: str, small: bool, device: torch.device, dtype: torch.
     vae = _cast_like_from_pretrained(vae, dtype)
     pipeline = cls(
         tokenizer=None, text_encoder=None, transformer=transformer, vae=vae, scheduler=scheduler
+    )
+    pipeline.set_progress_bar_config(disable=True)
+    return pipeline
+
+
+def _ltx2_pipeline(device: torch.device, dtype: torch.dtype) -> Any:
+    import diffusers
+    from diffusers.pipelines.ltx2 import LTX2TextConnectors
+    from diffusers.pipelines.ltx2.vocoder import LTX2Vocoder
+
+    with torch.device(device):
+        parts = {
+            "transformer": diffusers.LTX2VideoTransformer3DModel(**LTX2_19B),
+            "connectors": LTX2TextConnectors(**LTX2_CONNECTORS),
+            "vae": diffusers.AutoencoderKLLTX2Video(),
+            "audio_vae": diffusers.AutoencoderKLLTX2Audio(),
+            "vocoder": LTX2Vocoder(),
+        }
+    pipeline = diffusers.LTX2Pipeline(
+        scheduler=diffusers.FlowMatchEulerDiscreteScheduler(),
+        text_encoder=None,
+        tokenizer=None,
+        **{name: _cast_like_from_pretrained(part, dtype) for name, part in parts.items()},
     )
     pipeline.set_progress_bar_config(disable=True)
     return pipeline
@@ -150,9 +227,15 @@ def call_arguments(
         "output_type": "latent",
         "callback_on_step_end": on_step,
     }
-    if family == "ltx":
+    if family in ("ltx", "ltx2", "ltx2-10s"):
         mask = torch.ones(1, tokens, device=device, dtype=torch.long)
         arguments.update(prompt_attention_mask=mask, negative_prompt_attention_mask=mask)
+    if family in ("ltx2", "ltx2-10s"):
+        arguments["frame_rate"] = 24.0
+        if tokens < 1024:  # the tiny transformer has no block 28 to perturb
+            arguments.update(
+                stg_scale=0.0, audio_stg_scale=0.0, spatio_temporal_guidance_blocks=None
+            )
     return arguments
 
 
@@ -213,7 +296,9 @@ def bench_family(
     device = torch.device("cpu" if args.small else "cuda")
     dtype = torch.float32 if args.small else torch.bfloat16
     shape = (SMALL if args.small else FULL)[family_name]
-    family = {"wan": families.WAN, "ltx": families.LTX}[family_name]
+    family = {"wan": families.WAN, "ltx": families.LTX, "ltx2": families.LTX2}[
+        FAMILY_OF[family_name]
+    ]
     result: dict[str, Any] = {
         "shape": {k: list(v) if isinstance(v, tuple) else v for k, v in shape.items()}
     }
@@ -262,6 +347,8 @@ def bench_family(
     result["draft_cache"] = repr(draft_cache_config(draft_steps))
     measure("engine_draft", engine("draft", draft_steps), draft_steps)
     decode(pipeline, reference, result, device, save, family_name)
+    if family.makes_audio:
+        decode_audio(pipeline, measure, engine("final", 2), result, save)
     try:
         fp32_reference(
             pipeline,
@@ -384,7 +471,7 @@ def decode(
             torch.cuda.synchronize(device)
         started = time.perf_counter()
         with torch.inference_mode():
-            if family_name == "ltx":
+            if family_name == "ltx":  # LTX-2 hands back unpacked latents, as Wan does
                 unpacked = pipeline._unpack_latents(
                     latents,
                     *_ltx_latent_grid(pipeline, result["shape"]),
@@ -405,6 +492,36 @@ def decode(
         print(f"{family_name} {key}: {result[key]}", flush=True)
         save()
     vae.disable_tiling()
+
+
+def decode_audio(
+    pipeline: Any,
+    measure: Callable[..., Any],
+    run: Callable[[dict[str, Any]], Any],
+    result: dict[str, Any],
+    save: Callable[[], None],
+) -> None:
+    """The audio VAE and the vocoder on the clip's audio latents (from a 2-step run)."""
+    output = measure("audio_latents_run", run, 2)
+    latents = output.audio
+    device = latents.device
+    if device.type == "cuda":
+        torch.cuda.reset_peak_memory_stats(device)
+        torch.cuda.synchronize(device)
+    started = time.perf_counter()
+    with torch.inference_mode():
+        mel = pipeline.audio_vae.decode(latents.to(pipeline.audio_vae.dtype), return_dict=False)[0]
+        samples = pipeline.vocoder(mel.to(pipeline.vocoder.dtype))
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+    peak = torch.cuda.max_memory_allocated(device) / 2**30 if device.type == "cuda" else 0.0
+    result["audio_decode"] = {
+        "seconds": round(time.perf_counter() - started, 3),
+        "samples": int(samples.shape[-1]),
+        "peak_gpu_gib": round(peak, 2),
+    }
+    print(f"audio_decode: {result['audio_decode']}", flush=True)
+    save()
 
 
 def _ltx_latent_grid(pipeline: Any, shape: dict[str, Any]) -> tuple[int, int, int]:
@@ -511,33 +628,42 @@ def attention_kernels(report: dict[str, Any], save: Callable[[], None], repeats:
         save()
 
 
+PLACEMENTS = {
+    "wan": ("model_offload", "group_offload"),
+    "ltx2": ("resident", "fp8", "model_offload", "group_offload"),
+}
+
+
 def placements(report: dict[str, Any], save: Callable[[], None], steps: int = 3) -> None:
-    """Wan at its published size under each lower-memory placement the loader can choose:
+    """Wan and LTX-2 at their published sizes under each placement the loader can choose:
     built on the CPU, placed by the engine's own `assemble`, run through the engine's path."""
     device, dtype = torch.device("cuda"), torch.bfloat16
     results: dict[str, Any] = {}
     report["placements"] = results
     clock = StepClock(device)
-    for strategy in ("model_offload", "group_offload"):
+    cases = [(name, strategy) for name, chosen in PLACEMENTS.items() for strategy in chosen]
+    for name, strategy in cases:
         pipeline: Any = None
         model: Any = None
+        key = f"{name} {strategy}"
         try:
-            pipeline = build_pipeline("wan", False, torch.device("cpu"), dtype)
+            pipeline = build_pipeline(name, False, torch.device("cpu"), dtype)
             torch.cuda.empty_cache()
-            model = loader.assemble(families.WAN, pipeline, device, dtype, strategy,
+            family = families.WAN if name == "wan" else families.LTX2
+            model = loader.assemble(family, pipeline, device, dtype, strategy,
                                     compile_blocks=False, fast_attention=False)  # fmt: skip
-            arguments = call_arguments("wan", FULL["wan"], device, dtype, steps, clock)
+            arguments = call_arguments(name, FULL[name], device, dtype, steps, clock)
             _, per_step, peak = timed_run(
                 functools.partial(_denoise_final, model, pipeline, steps), arguments, clock
             )
-            results[strategy] = {
+            results[key] = {
                 "median_step_s": round(statistics.median(per_step[1:] or per_step), 4),
                 "first_step_s": round(per_step[0], 4),
                 "peak_gpu_gib": round(peak, 2),
             }
         except Exception as error:
-            results[strategy] = f"{type(error).__name__}: {error}"
-        print(f"placement wan {strategy}: {results[strategy]}", flush=True)
+            results[key] = f"{type(error).__name__}: {error}"
+        print(f"placement {key}: {results[key]}", flush=True)
         save()
         pipeline = model = None  # free the GPU before the next placement
         torch.cuda.empty_cache()
@@ -550,7 +676,7 @@ def _denoise_final(model: Any, pipeline: Any, steps: int, arguments: dict[str, A
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--small", action="store_true", help="tiny configs on the CPU")
-    parser.add_argument("--families", default="wan,ltx")
+    parser.add_argument("--families", default="wan,ltx,ltx2,ltx2-10s")
     parser.add_argument("--steps", type=int, default=5)
     parser.add_argument("--no-compile", dest="compile", action="store_false")
     parser.add_argument("--autotune", action="store_true", help="also max-autotune compile")
@@ -563,7 +689,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument(
         "--placements",
         action="store_true",
-        help="also run Wan under model CPU offload and group offload",
+        help="also run Wan and LTX-2 under each memory placement (LTX-2: resident, fp8, offloads)",
     )
     parser.add_argument(
         "--attention",

@@ -148,7 +148,7 @@ class RemixOf:
 
 Quality = Literal["final", "draft"]
 DiffusionMode = Literal["auto", "text", "video", "image"]
-MemoryStrategy = Literal["auto", "resident", "model_offload", "group_offload"]
+MemoryStrategy = Literal["auto", "resident", "fp8", "model_offload", "group_offload"]
 AudioChoice = Literal["model", "engine", "mix"]
 
 

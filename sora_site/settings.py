@@ -355,7 +355,7 @@ GEN_ENGINE_MODE = env.str("GEN_ENGINE_MODE", default="auto")  # auto, video, tex
 GEN_ENGINE_STRENGTH = env.float("GEN_ENGINE_STRENGTH", default=0.7)  # video-to-video, 0..1
 GEN_ENGINE_STEPS = env.int("GEN_ENGINE_STEPS", default=0)  # 0: the family's default
 GEN_ENGINE_COMPILE = env.bool("GEN_ENGINE_COMPILE", default=True)  # regional torch.compile
-GEN_ENGINE_MEMORY = env.str("GEN_ENGINE_MEMORY", default="auto")  # resident, model/group_offload
+GEN_ENGINE_MEMORY = env.str("GEN_ENGINE_MEMORY", default="auto")  # resident, fp8, *_offload
 GEN_ENGINE_DEVICE = env.str("GEN_ENGINE_DEVICE", default="auto")  # "cpu" only for tiny models
 # A Whisper checkpoint folder (transformers format): the output check transcribes the sound of
 # results whose audio a model made and checks what is said as dialogue. Empty: not transcribed,
@@ -371,7 +371,7 @@ for _name, _value, _allowed in (
     (
         "GEN_ENGINE_MEMORY",
         GEN_ENGINE_MEMORY,
-        ("auto", "resident", "model_offload", "group_offload"),
+        ("auto", "resident", "fp8", "model_offload", "group_offload"),
     ),
 ):
     if _value not in _allowed:

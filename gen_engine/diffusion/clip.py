@@ -281,10 +281,11 @@ def run_window(
     check_cancel: Callable[[], None],
 ) -> Frames:
     family, settings = model.family, job.settings
-    steps = settings.steps or family.steps
+    steps = settings.steps or (family.distilled_steps if model.distilled else family.steps)
     if job.mode == "video" and family.name not in ("ltx", "ltx2"):  # SDEdit: int(steps * strength)
         steps = max(steps, math.ceil(1.0 / settings.strength))
-    guidance = settings.guidance if settings.guidance is not None else family.guidance
+    default_guidance = 1.0 if model.distilled else family.guidance
+    guidance = settings.guidance if settings.guidance is not None else default_guidance
     pipeline = model.pipelines["text" if job.mode == "text" else job.mode]
     width, height = job.size
 
@@ -339,7 +340,8 @@ def _conditioning(model: LoadedModel, job: _Window, settings: DiffusionSettings)
     family = model.family.name
     extra: dict[str, Any] = {}
     if family == "ltx2":
-        extra.update(ltx2.call_arguments(model, job.frames))
+        steps = settings.steps or (model.family.distilled_steps if model.distilled else 0)
+        extra.update(ltx2.call_arguments(model, job.frames, steps))
         image = _reference_image(job) if job.mode == "image" else None
         extra.update(ltx2.conditioning(job.mode, job.init, image, settings.strength))
         return extra

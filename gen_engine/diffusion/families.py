@@ -36,6 +36,7 @@ class Family:
     # engine batches them (see speed.GuidancePairing). LTX and CogVideoX already batch.
     pairs_guidance: bool = False
     makes_audio: bool = False  # the pipeline returns an audio track with the frames
+    distilled_steps: int = 0  # steps of the family's step-distilled checkpoints (0: none)
 
 
 WAN = Family(
@@ -80,6 +81,7 @@ LTX2 = Family(
     guidance=3.0,
     max_sequence_length=1024,
     makes_audio=True,
+    distilled_steps=8,
 )
 COGVIDEOX = Family(
     name="cogvideox",

@@ -3,7 +3,12 @@
 A worker process serves many jobs; loading a multi-GB checkpoint per job would dominate, so
 `load()` caches by (folder, device, dtype, memory strategy). The memory strategy is picked from
 the GPU's free memory ("auto"), and `load_lower()` steps down one strategy after an
-out-of-memory error: resident -> model CPU offload -> group offload.
+out-of-memory error: resident -> FP8 weights -> model CPU offload -> group offload.
+
+"fp8" keeps every part on the GPU but stores the transformer's and the text encoder's linear
+weights in float8 (torchao's weight-only config: each matmul dequantizes its weight), halving
+the two parts that hold nearly all the bytes. It is the placement for cards of 24-48 GB that
+hold a 13-22B model in FP8 but not in bf16; it costs a little precision, offloading costs time.
 """
 
 from __future__ import annotations
@@ -26,7 +31,8 @@ from gen_engine.types import DiffusionSettings, GenerationError
 
 logger = logging.getLogger(__name__)
 
-STRATEGIES = ("resident", "model_offload", "group_offload")
+STRATEGIES = ("resident", "fp8", "model_offload", "group_offload")
+QUANTIZED_PARTS = ("transformer", "transformer_2", "text_encoder")  # what "fp8" stores in float8
 # Activations, the VAE decode and the allocator's slack on top of the weights (measured: Wan
 # 1.3B at 480x832x81 peaks ~10 GiB above its weights with tiling off).
 ACTIVATION_RESERVE = 12 * 2**30
@@ -52,6 +58,9 @@ class LoadedModel:
     pipelines: dict[str, Any] = field(default_factory=dict)  # "text" / "video" / "image"
     pairing: GuidancePairing | None = None
     compiled: bool = False
+    # A step-distilled checkpoint (LTX-2.x "Distilled" folders): its own few-step schedule and
+    # no guidance, as it was trained; the base schedule would waste 30 steps and over-saturate.
+    distilled: bool = False
 
     @property
     def transformer(self) -> Any:
@@ -194,6 +203,7 @@ def assemble(
         dtype=dtype,
         memory=strategy,
         geometry=_geometry(family, text),
+        distilled=is_distilled(family, folder),
         pipelines=pipelines,
     )
     model.pairing, model.compiled = prepare_for_speed(
@@ -206,6 +216,12 @@ def assemble(
         extra={"family": family.name, "device": str(device), "memory": strategy},
     )
     return model
+
+
+def is_distilled(family: Family, folder: str) -> bool:
+    """LTX-2's distilled checkpoints are published as folders named "...-Distilled-..." (the
+    diffusers conversions of LTX-2 and 2.3); nothing in their configs tells them apart."""
+    return family.distilled_steps > 0 and "distill" in Path(folder).name.lower()
 
 
 def _sibling(diffusers: Any, class_name: str, text: Any) -> Any | None:
@@ -233,16 +249,28 @@ def _pick_strategy(pipeline: Any, device: torch.device) -> str:
     if device.type != "cuda":
         return "resident"
     free, _total = torch.cuda.mem_get_info(device)
-    sizes = [_module_bytes(part) for part in pipeline.components.values()]
-    if free > sum(sizes) + ACTIVATION_RESERVE:
+    sizes = {name: _module_bytes(part) for name, part in pipeline.components.items()}
+    return choose_strategy(free, sizes)
+
+
+def choose_strategy(free: int, sizes: dict[str, int]) -> str:
+    """The fastest placement whose weights and activations fit in `free` bytes. FP8 halves
+    the bf16 bytes of QUANTIZED_PARTS; offloading needs room for the largest part only."""
+    total = sum(sizes.values())
+    if free > total + ACTIVATION_RESERVE:
         return "resident"
-    if free > max(sizes, default=0) + ACTIVATION_RESERVE:
+    halved = sum(size // 2 for name, size in sizes.items() if name in QUANTIZED_PARTS)
+    if free > total - halved + ACTIVATION_RESERVE:
+        return "fp8"
+    if free > max(sizes.values(), default=0) + ACTIVATION_RESERVE:
         return "model_offload"
     return "group_offload"
 
 
 def _place(pipeline: Any, strategy: str, device: torch.device) -> None:
-    if device.type != "cuda" or strategy == "resident":
+    if strategy == "fp8":
+        quantize_fp8(pipeline)
+    if device.type != "cuda" or strategy in ("resident", "fp8"):
         pipeline.to(device)
         return
     if strategy == "model_offload":
@@ -257,6 +285,20 @@ def _place(pipeline: Any, strategy: str, device: torch.device) -> None:
         )
     with contextlib.suppress(AttributeError):
         pipeline.vae.enable_tiling()  # the decode is the other peak when memory is short
+
+
+def quantize_fp8(pipeline: Any) -> None:
+    """Store the linear weights of QUANTIZED_PARTS in float8 (e4m3, one scale per row)."""
+    try:
+        from torchao.quantization import Float8WeightOnlyConfig, quantize_
+    except ImportError as error:
+        raise GenerationError(
+            "memory_unsupported", "The fp8 placement needs torchao (requirements.txt)."
+        ) from error
+    for name in QUANTIZED_PARTS:
+        part = getattr(pipeline, name, None)
+        if isinstance(part, torch.nn.Module):
+            quantize_(part, Float8WeightOnlyConfig())
 
 
 def _geometry(family: Family, pipeline: Any) -> Geometry:

@@ -90,12 +90,23 @@ def describe(spec: GenerationSpec, plan: ScenePlan, events: tuple[Event, ...]) -
     return " ".join(parts)
 
 
-def call_arguments(model: LoadedModel, frames: int) -> dict[str, Any]:
-    """What every LTX-2 call takes beside the prompt and the conditioning."""
+def call_arguments(model: LoadedModel, frames: int, steps: int) -> dict[str, Any]:
+    """What every LTX-2 call takes beside the prompt and the conditioning. A distilled
+    checkpoint runs the sigmas it was distilled on (when the step count is theirs) with every
+    guidance off: text, modality and spatio-temporal, for the picture and the sound."""
     arguments: dict[str, Any] = {"frame_rate": float(model.family.fps), "num_frames": frames}
     layers = int(getattr(model.transformer.config, "num_layers", 0) or 0)
-    if layers <= STG_BLOCK:  # the default perturbed block does not exist in this transformer
+    if layers <= STG_BLOCK or model.distilled:  # no such block here, or no guidance wanted
         arguments.update(stg_scale=0.0, audio_stg_scale=0.0, spatio_temporal_guidance_blocks=None)
+    if model.distilled:
+        from diffusers.pipelines.ltx2.utils import DISTILLED_SIGMA_VALUES
+
+        arguments.update(
+            audio_guidance_scale=1.0, modality_scale=1.0, audio_modality_scale=1.0,
+            guidance_rescale=0.0, audio_guidance_rescale=0.0,
+        )  # fmt: skip
+        if steps == len(DISTILLED_SIGMA_VALUES):
+            arguments["sigmas"] = list(DISTILLED_SIGMA_VALUES)
     return arguments
 
 

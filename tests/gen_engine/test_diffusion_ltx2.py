@@ -9,6 +9,7 @@ manifest says.
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -16,11 +17,12 @@ from typing import Any
 import diffusers
 import numpy as np
 import pytest
+import torch
 from PIL import Image
 
 from gen_engine.__main__ import main
 from gen_engine.audio import model_track
-from gen_engine.diffusion import families, loader
+from gen_engine.diffusion import clip, families, loader
 from gen_engine.diffusion.tiny import build_tiny_checkpoint
 from gen_engine.pipeline import generate_unchecked
 from gen_engine.provenance import verify
@@ -240,3 +242,86 @@ def test_the_command_line_runs_the_tiny_checkpoint_on_a_cpu(
     decoded = decode_clip(target)
     assert decoded.audio_duration == pytest.approx(5.0, abs=0.05)
     assert float(np.sqrt(np.mean(decoded.audio**2))) > 0.02
+
+
+def test_a_distilled_checkpoint_runs_its_own_schedule_without_guidance(
+    checkpoint: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from diffusers.pipelines.ltx2.utils import DISTILLED_SIGMA_VALUES
+
+    distilled = tmp_path / "LTX-2.3-Distilled-tiny"
+    shutil.copytree(checkpoint, distilled)
+    calls = Calls(monkeypatch)
+    spec = ltx2_spec(distilled, steps=None)
+    generate_unchecked(spec, tmp_path / "out")
+    _, arguments = calls.seen[0]
+    assert arguments["num_inference_steps"] == len(DISTILLED_SIGMA_VALUES)
+    assert arguments["sigmas"] == list(DISTILLED_SIGMA_VALUES)
+    assert arguments["guidance_scale"] == 1.0 and arguments["audio_guidance_scale"] == 1.0
+    assert arguments["stg_scale"] == 0.0
+    loader.unload_all()
+    calls.seen.clear()
+    generate_unchecked(ltx2_spec(checkpoint, steps=None), tmp_path / "base")
+    _, base = calls.seen[0]  # the base checkpoint keeps the family's schedule and guidance
+    assert base["num_inference_steps"] == families.LTX2.steps and "sigmas" not in base
+    assert base["guidance_scale"] == families.LTX2.guidance
+
+
+def test_draft_preset_skips_most_transformer_passes(checkpoint: Path) -> None:
+    model = loader.load(DiffusionSettings(model_dir=str(checkpoint)))
+    calls: list[int] = []
+    block = model.transformer.transformer_blocks[0].ff  # runs only when the block really does
+    hook = block.register_forward_hook(lambda *_: calls.append(1))
+    arguments = {
+        "prompt": "a dog runs", "negative_prompt": "", "width": 32, "height": 32,
+        "num_frames": 9, "frame_rate": 24.0, "guidance_scale": 3.0, "stg_scale": 0.0,
+        "audio_stg_scale": 0.0, "spatio_temporal_guidance_blocks": None,
+        "max_sequence_length": 16, "output_type": "np", "num_inference_steps": 16,
+    }  # fmt: skip
+    try:
+        pipeline = model.pipelines["text"]
+        clip.denoise(model, pipeline, dict(arguments), "final", 16)
+        full = len(calls)
+        calls.clear()
+        draft = clip.denoise(model, pipeline, dict(arguments), "draft", 16)
+    finally:
+        hook.remove()
+    # Two passes a step: text guidance in one batch, then the modality-isolated pass.
+    assert full == 2 * 16 and len(calls) <= full // 2
+    assert np.isfinite(np.asarray(draft.frames[0])).all() and draft.audio is not None
+    assert not model.transformer.is_cache_enabled
+
+
+def test_memory_placement_follows_free_memory_with_fp8_between_resident_and_offload() -> None:
+    gib = 2**30
+    # LTX-2 19B in bf16: a 38 GiB transformer and a 24 GiB Gemma 3 12B text encoder.
+    sizes = {"transformer": 38 * gib, "text_encoder": 24 * gib, "vae": 1 * gib, "vocoder": gib}
+    picks = [loader.choose_strategy(free * gib, sizes) for free in (80, 48, 40, 30)]
+    assert picks == ["resident", "fp8", "group_offload", "group_offload"]
+    assert loader.choose_strategy(45 * gib, {"transformer": 38 * gib}) == "fp8"
+    assert loader.choose_strategy(55 * gib, {"transformer": 38 * gib, "vae": 30 * gib}) == (
+        "model_offload"  # the VAE is not quantized: FP8 would not make it fit
+    )
+
+
+def test_fp8_placement_stores_the_big_parts_in_float8_and_still_makes_the_clip(
+    checkpoint: Path, tmp_path: Path, text_clip: Any
+) -> None:
+    model = loader.load(DiffusionSettings(model_dir=str(checkpoint), memory="fp8", device="cpu"))
+    assert model.memory == "fp8"
+
+    def float8_share(part: Any) -> float:
+        """The share of the part's linear weights stored in float8."""
+        weights = [m.weight for m in part.modules() if isinstance(m, torch.nn.Linear)]
+        quantized = sum(w.numel() for w in weights if type(w).__name__ == "Float8Tensor")
+        return quantized / sum(w.numel() for w in weights)
+
+    assert float8_share(model.transformer) == 1.0
+    # Gemma's output head shares the embedding's weight and stays as it is.
+    assert float8_share(model.pipelines["text"].text_encoder) > 0.5
+    assert float8_share(model.pipelines["text"].connectors) == 0.0
+    result = generate_unchecked(ltx2_spec(checkpoint, memory="fp8"), tmp_path)
+    decoded = decode_clip(result.video_path)
+    assert result.audio_source == "model" and decoded.frame_count == 24
+    # Close to the bf16/float32 clip of the same seed, not the same bits.
+    assert _similarity(decoded.audio, text_clip[1].audio) > 0.3
