@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import importlib.util
 import inspect
 import logging
 import math
@@ -260,7 +261,7 @@ def choose_strategy(free: int, sizes: dict[str, int]) -> str:
     if free > total + ACTIVATION_RESERVE:
         return "resident"
     halved = sum(size // 2 for name, size in sizes.items() if name in QUANTIZED_PARTS)
-    if free > total - halved + ACTIVATION_RESERVE:
+    if free > total - halved + ACTIVATION_RESERVE and fp8_available():
         return "fp8"
     if free > max(sizes.values(), default=0) + ACTIVATION_RESERVE:
         return "model_offload"
@@ -287,13 +288,19 @@ def _place(pipeline: Any, strategy: str, device: torch.device) -> None:
         pipeline.vae.enable_tiling()  # the decode is the other peak when memory is short
 
 
+def fp8_available() -> bool:
+    """torchao is installed (requirements-gpu.txt): the fp8 placement can be chosen."""
+    return importlib.util.find_spec("torchao") is not None
+
+
 def quantize_fp8(pipeline: Any) -> None:
     """Store the linear weights of QUANTIZED_PARTS in float8 (e4m3, one scale per row)."""
     try:
         from torchao.quantization import Float8WeightOnlyConfig, quantize_
     except ImportError as error:
         raise GenerationError(
-            "memory_unsupported", "The fp8 placement needs torchao (requirements.txt)."
+            "memory_unsupported",
+            "GEN_ENGINE_MEMORY=fp8 needs torchao: pip install -r requirements-gpu.txt.",
         ) from error
     for name in QUANTIZED_PARTS:
         part = getattr(pipeline, name, None)

@@ -46,6 +46,13 @@ _SOUNDING = {
     "footstep": "steps",
 }
 _WHEN = {"day": "in daylight", "night": "at night", "sunset": "at sunset", "dawn": "at dawn"}
+_WEATHER = {
+    "clear": "under a clear sky",
+    "rain": "in the rain",
+    "snow": "in falling snow",
+    "fog": "in fog",
+    "wind": "in a strong wind",
+}
 _AMBIENCE = {
     "beach": "waves breaking on the shore",
     "city street": "distant traffic",
@@ -60,11 +67,14 @@ def describe(spec: GenerationSpec, plan: ScenePlan, events: tuple[Event, ...]) -
     """The model's prompt for `plan`: picture, then speech, then sound."""
     names = {s.id: _name(s.name, s.color_name, s.kind) for s in plan.subjects}  # "the red ball"
     parts = [spec.prompt.strip().rstrip(".") + "."]
-    parts.append(
-        f"A {plan.style} shot of a {plan.setting} {_WHEN.get(plan.time_of_day, '')} in "
-        f"{plan.weather} weather, {plan.camera} camera.".replace("  ", " ")
-    )
+    when = _WHEN.get(plan.time_of_day, "")
+    weather = _WEATHER.get(plan.weather, f"in {plan.weather} weather")
+    place = " ".join(part for part in (plan.setting, when, weather) if part)
+    parts.append(f"A {plan.style} shot of a {place}, {plan.camera} camera.")
+    speakers = {line.speaker for line in plan.dialogue}
     for subject in plan.subjects:
+        if subject.action == "talk" and subject.id in speakers:
+            continue  # their line says it: 'The man says: "..."'
         parts.append(f"{_capital(names[subject.id])} {_verb(subject.action)}.")
     for cameo in spec.cameos:
         if cameo.appearance_notes:
@@ -154,7 +164,7 @@ def audio_rate(model: LoadedModel) -> int:
 def _name(name: str, color: str, kind: str) -> str:
     if name[:1].isupper():  # a cameo's or a character's own name
         return name
-    if name and name != kind:  # "man" for a person: the word the prompt used
+    if name and name != kind and not name.startswith(f"{kind} "):  # "man" for a person
         return f"the {name}"
     return " ".join(word for word in ("the", color, kind) if word)
 
