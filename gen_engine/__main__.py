@@ -53,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--working-size", type=_size, metavar="WxH",
                         help="with --model-dir: the model's frame size instead of its published "
                              "one (small sizes try a tiny checkpoint on a CPU)")  # fmt: skip
+    parser.add_argument("--ic-lora", type=Path,
+                        help="with an LTX-2 --model-dir: an IC-LoRA the physics render "
+                             "conditions through")  # fmt: skip
     parser.add_argument("--audio", choices=("model", "engine", "mix"), default="model",
                         help="with an LTX-2 --model-dir: the model's own sound, the engine's, or "
                              "the model's with the engine's foley and ambience")  # fmt: skip
@@ -100,6 +103,7 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
             mode=args.mode,
             strength=args.strength,
             audio=args.audio,
+            ic_lora=str(args.ic_lora) if args.ic_lora else "",
             steps=args.steps or None,
             working_size=args.working_size,
             # "cpu" runs a tiny test checkpoint on a machine without a GPU

@@ -486,7 +486,7 @@ def _model_soundtrack(
     fitted = model_track.fit(frames.audio, frames.audio_rate, float(spec.duration), SAMPLE_RATE)
     choice = spec.diffusion.audio
     times = model_track.contact_times(sim.events, spec.fps)
-    if choice == "model" and frames.mode == "video":
+    if choice == "model" and frames.mode in ("video", "reference"):
         heard = model_track.impacts_heard(fitted, times, SAMPLE_RATE)
         if heard < model_track.IMPACTS_KEPT_MIN:
             logger.info(

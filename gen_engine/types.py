@@ -147,7 +147,7 @@ class RemixOf:
 
 
 Quality = Literal["final", "draft"]
-DiffusionMode = Literal["auto", "text", "video", "image"]
+DiffusionMode = Literal["auto", "text", "video", "image"]  # "reference" is chosen, not asked
 MemoryStrategy = Literal["auto", "resident", "fp8", "model_offload", "group_offload"]
 AudioChoice = Literal["model", "engine", "mix"]
 
@@ -163,7 +163,9 @@ class DiffusionSettings:
     override the family's published size and clip length (tests use tiny values). `audio` says
     whose sound a family that makes its own (LTX-2) puts in the file: the model's ("model"),
     the default engine's ("engine"), or the model's with the engine's foley and ambience
-    ("mix"); silent families always get the engine's.
+    ("mix"); silent families always get the engine's. `ic_lora` is an LTX-2 IC-LoRA (a LoRA
+    file or folder the operator supplies): physics-guided clips then pass the render as the
+    LoRA's in-context reference instead of as a frame condition.
     """
 
     model_dir: str
@@ -178,6 +180,7 @@ class DiffusionSettings:
     working_size: tuple[int, int] | None = None  # (width, height)
     window_frames: int | None = None
     audio: AudioChoice = "model"
+    ic_lora: str = ""
 
 
 @dataclass(frozen=True)

@@ -364,6 +364,8 @@ GEN_ENGINE_ASR_DIR = env.str("GEN_ENGINE_ASR_DIR", default="")
 # Whose sound a joint audio-video checkpoint (LTX-2) puts in the file: its own ("model"), the
 # default engine's ("engine"), or its own with the engine's foley and ambience ("mix").
 GEN_ENGINE_AUDIO = env.str("GEN_ENGINE_AUDIO", default="model")
+# An LTX-2 IC-LoRA (file or folder): physics-guided clips condition through it (needs peft).
+GEN_ENGINE_IC_LORA = env.str("GEN_ENGINE_IC_LORA", default="")
 for _name, _value, _allowed in (
     ("GEN_ENGINE_AUDIO", GEN_ENGINE_AUDIO, ("model", "engine", "mix")),
     ("GEN_ENGINE_QUALITY", GEN_ENGINE_QUALITY, ("final", "draft")),

@@ -74,6 +74,7 @@ def diffusion_settings() -> DiffusionSettings:
         compile=settings.GEN_ENGINE_COMPILE,
         device=settings.GEN_ENGINE_DEVICE,
         audio=settings.GEN_ENGINE_AUDIO,
+        ic_lora=settings.GEN_ENGINE_IC_LORA,
     )
 
 

@@ -114,7 +114,7 @@ def make_clip(
             frames=frames_wanted,
             seed=(spec.seed + index) % 2**63,
             init=_physics_frames(physics, spec, family.fps, start, frames_wanted, (width, height))
-            if mode in ("video", "image")
+            if mode in ("video", "image", "reference")
             else None,
             encoded=encoded,
         )
@@ -147,6 +147,14 @@ def choose_mode(settings: DiffusionSettings, spec: GenerationSpec, model: Loaded
         # Full strength lets the model ignore the render: that is text-to-video, said plainly.
         if settings.strength >= 1.0:
             return "text"
+        if settings.ic_lora:  # the render goes in as the IC-LoRA's in-context reference
+            if "reference" not in model.pipelines:
+                raise GenerationError(
+                    "mode_unsupported",
+                    f"GEN_ENGINE_IC_LORA is set, but {model.family.label} checkpoints have no "
+                    "in-context pipeline; IC-LoRAs are for LTX-2.",
+                )
+            return "reference"
         if "video" in model.pipelines:
             return "video"
         if mode == "video":
@@ -308,6 +316,8 @@ def run_window(
         "callback_on_step_end": step_end,
     }
     arguments.update(_conditioning(model, job, settings))
+    if family.reference_pipeline is not None:  # the IC-LoRA acts only on in-context calls
+        ltx2.use_ic_lora(model, settings.ic_lora if job.mode == "reference" else "")
     if id(model) not in job.encoded:
         job.encoded[id(model)] = _prompts(model, pipeline, job.prompt, guidance)
     arguments.update(job.encoded[id(model)])

@@ -37,6 +37,7 @@ class Family:
     pairs_guidance: bool = False
     makes_audio: bool = False  # the pipeline returns an audio track with the frames
     distilled_steps: int = 0  # steps of the family's step-distilled checkpoints (0: none)
+    reference_pipeline: str | None = None  # in-context (IC-LoRA) video-to-video, when it has one
 
 
 WAN = Family(
@@ -82,6 +83,7 @@ LTX2 = Family(
     max_sequence_length=1024,
     makes_audio=True,
     distilled_steps=8,
+    reference_pipeline="LTX2InContextPipeline",
 )
 COGVIDEOX = Family(
     name="cogvideox",

@@ -56,12 +56,13 @@ class LoadedModel:
     dtype: torch.dtype
     memory: str
     geometry: Geometry
-    pipelines: dict[str, Any] = field(default_factory=dict)  # "text" / "video" / "image"
+    pipelines: dict[str, Any] = field(default_factory=dict)  # text, video, image, reference
     pairing: GuidancePairing | None = None
     compiled: bool = False
     # A step-distilled checkpoint (LTX-2.x "Distilled" folders): its own few-step schedule and
     # no guidance, as it was trained; the base schedule would waste 30 steps and over-saturate.
     distilled: bool = False
+    ic_lora: str = ""  # the IC-LoRA loaded into the transformer (adapter "ic"), if any
 
     @property
     def transformer(self) -> Any:
@@ -187,7 +188,12 @@ def assemble(
     import diffusers
 
     pipelines = {"text": text}
-    for role, class_name in (("video", family.video_pipeline), ("image", family.image_pipeline)):
+    roles = (
+        ("video", family.video_pipeline),
+        ("image", family.image_pipeline),
+        ("reference", family.reference_pipeline),
+    )
+    for role, class_name in roles:
         sibling = _sibling(diffusers, class_name, text) if class_name else None
         if sibling is not None:
             pipelines[role] = sibling

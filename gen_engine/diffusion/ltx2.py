@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from gen_engine.types import Event, GenerationSpec, ScenePlan
+from gen_engine.types import Event, GenerationError, GenerationSpec, ScenePlan
 
 if TYPE_CHECKING:
     from gen_engine.diffusion.loader import LoadedModel
@@ -121,9 +121,15 @@ def call_arguments(model: LoadedModel, frames: int, steps: int) -> dict[str, Any
 
 
 def conditioning(mode: str, init: list[Any] | None, image: Any, strength: float) -> dict[str, Any]:
-    """The picture's condition: the physics render for "video", the reference for "image"."""
+    """The picture's condition: the physics render as frames for "video" or as the IC-LoRA's
+    in-context reference for "reference", the cameo's reference image for "image"."""
     if mode == "image":
         return {"image": image}
+    if mode == "reference" and init:
+        from diffusers.pipelines.ltx2.pipeline_ltx2_ic_lora import LTX2ReferenceCondition
+
+        # Clean reference tokens, as IC-LoRAs are trained (the LoRA decides how they steer).
+        return {"reference_conditions": [LTX2ReferenceCondition(frames=init, strength=1.0)]}
     if mode == "video" and init:
         from diffusers.pipelines.ltx2 import LTX2VideoCondition
 
@@ -131,6 +137,35 @@ def conditioning(mode: str, init: list[Any] | None, image: Any, strength: float)
         # condition's is how firmly the render holds.
         return {"conditions": [LTX2VideoCondition(frames=init, index=0, strength=1.0 - strength)]}
     return {}
+
+
+IC_ADAPTER = "ic"
+
+
+def use_ic_lora(model: LoadedModel, path: str) -> None:
+    """Make the transformer's IC-LoRA active for an in-context call (`path` set) and inactive
+    for every other call (`path` empty). The LoRA is loaded once, the first time it is asked
+    for, into the transformer all the family's pipelines share."""
+    pipeline = model.pipelines["reference"]
+    if path and model.ic_lora != path:
+        if model.ic_lora:
+            pipeline.delete_adapters(IC_ADAPTER)
+            model.ic_lora = ""
+        try:
+            pipeline.load_lora_weights(path, adapter_name=IC_ADAPTER)
+        except (ImportError, OSError, ValueError, KeyError, RuntimeError, TypeError) as error:
+            raise GenerationError(
+                "ic_lora_invalid",
+                f"The IC-LoRA {path} could not be loaded into this {model.family.label} "
+                f"checkpoint: {error}",
+            ) from error
+        model.ic_lora = path
+    if not model.ic_lora:
+        return
+    if path:
+        pipeline.enable_lora()
+    else:
+        pipeline.disable_lora()
 
 
 def audio_of(output: Any) -> npt.NDArray[np.float32] | None:

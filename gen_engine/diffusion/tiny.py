@@ -316,3 +316,25 @@ def _cogvideox() -> Any:
         vae=vae.eval(),
         scheduler=CogVideoXDDIMScheduler(),
     )
+
+
+def build_tiny_ic_lora(checkpoint: str | Path, folder: str | Path, seed: int = 0) -> Path:
+    """A random LoRA over the attention projections of the tiny LTX-2 checkpoint's transformer,
+    saved the way LTX-2 IC-LoRAs are published (`pytorch_lora_weights.safetensors`)."""
+    from diffusers import LTX2Pipeline, LTX2VideoTransformer3DModel
+    from peft import LoraConfig
+    from peft.utils import get_peft_model_state_dict
+
+    transformer = LTX2VideoTransformer3DModel.from_pretrained(
+        str(checkpoint), subfolder="transformer"
+    )
+    torch.manual_seed(seed)
+    targets = ["to_q", "to_k", "to_v", "to_out.0"]
+    transformer.add_adapter(
+        LoraConfig(r=4, lora_alpha=4, target_modules=targets, init_lora_weights=False)
+    )
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    layers = get_peft_model_state_dict(transformer)
+    LTX2Pipeline.save_lora_weights(str(target), transformer_lora_layers=layers)
+    return target

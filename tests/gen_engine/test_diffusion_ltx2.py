@@ -22,14 +22,15 @@ from PIL import Image
 
 from gen_engine.__main__ import main
 from gen_engine.audio import model_track
-from gen_engine.diffusion import clip, families, loader
-from gen_engine.diffusion.tiny import build_tiny_checkpoint
+from gen_engine.diffusion import clip, families, loader, ltx2
+from gen_engine.diffusion.tiny import build_tiny_checkpoint, build_tiny_ic_lora
 from gen_engine.pipeline import generate_unchecked
 from gen_engine.provenance import verify
 from gen_engine.types import (
     CameoRef,
     DiffusionSettings,
     GenerationCancelled,
+    GenerationError,
     GenerationSpec,
     Result,
 )
@@ -63,7 +64,8 @@ class Calls:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.seen: list[tuple[str, dict[str, Any]]] = []
-        for name in ("LTX2Pipeline", "LTX2ConditionPipeline", "LTX2ImageToVideoPipeline"):
+        names = ("LTX2Pipeline", "LTX2ConditionPipeline", "LTX2ImageToVideoPipeline")
+        for name in (*names, "LTX2InContextPipeline"):
             cls = getattr(diffusers, name)
             original = cls.__call__
 
@@ -325,3 +327,45 @@ def test_fp8_placement_stores_the_big_parts_in_float8_and_still_makes_the_clip(
     assert result.audio_source == "model" and decoded.frame_count == 24
     # Close to the bf16/float32 clip of the same seed, not the same bits.
     assert _similarity(decoded.audio, text_clip[1].audio) > 0.3
+
+
+def test_an_ic_lora_takes_the_render_as_its_reference_and_only_there(
+    checkpoint: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lora = build_tiny_ic_lora(checkpoint, tmp_path / "ic-lora")
+    text_before = decode_clip(
+        generate_unchecked(ltx2_spec(checkpoint), tmp_path / "t1").video_path, keep_frames=True
+    )
+    calls = Calls(monkeypatch)
+    guided = ltx2_spec(checkpoint, mode="video", strength=0.6, ic_lora=str(lora))
+    with_lora = generate_unchecked(guided, tmp_path / "ic")
+    name, arguments = calls.seen[0]
+    assert name == "LTX2InContextPipeline" and "conditions" not in arguments
+    (reference,) = arguments["reference_conditions"]
+    assert len(reference.frames) == arguments["num_frames"] and reference.strength == 1.0
+    assert with_lora.audio_source == "mix"  # the contacts are checked as for a frame condition
+    # The LoRA acts on in-context calls only: a text clip afterwards is the one from before.
+    text_after = decode_clip(
+        generate_unchecked(ltx2_spec(checkpoint), tmp_path / "t2").video_path, keep_frames=True
+    )
+    assert text_before.frames is not None and text_after.frames is not None
+    assert np.array_equal(text_before.frames, text_after.frames)
+    # ... and it is what changes the in-context call: the same call with the LoRA held off.
+    model = loader.load(DiffusionSettings(model_dir=str(checkpoint)))
+    assert model.ic_lora == str(lora)
+    original = ltx2.use_ic_lora
+    monkeypatch.setattr(ltx2, "use_ic_lora", lambda used, _path: original(used, ""))
+    held_off = generate_unchecked(guided, tmp_path / "held-off")
+    assert calls.seen[-1][0] == "LTX2InContextPipeline"
+    assert not np.array_equal(
+        decode_clip(with_lora.video_path, keep_frames=True).frames,
+        decode_clip(held_off.video_path, keep_frames=True).frames,
+    )
+
+
+def test_a_missing_ic_lora_is_refused_with_its_path(checkpoint: Path, tmp_path: Path) -> None:
+    spec = ltx2_spec(checkpoint, mode="video", strength=0.6, ic_lora=str(tmp_path / "nope"))
+    with pytest.raises(GenerationError) as caught:
+        generate_unchecked(spec, tmp_path / "out")
+    assert caught.value.code == "ic_lora_invalid" and "nope" in caught.value.message
+    assert not (tmp_path / "out" / "video.mp4").exists()
