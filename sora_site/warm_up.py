@@ -41,4 +41,27 @@ def worker_process_warm_up() -> None:
     warm_up()
     get_detector()
     director_warm_up()  # the vocabulary's embeddings: ~3 s the first prompt paid before
+    if settings.GEN_ENGINE_BACKEND == "diffusers":
+        _load_gpu_models()
     logger.info("worker.warm_up.done", extra={"seconds": round(time.perf_counter() - started, 2)})
+
+
+def _load_gpu_models() -> None:
+    """A GPU worker's checkpoint (tens of GB for LTX-2) and its speech recogniser, loaded
+    before the first job instead of inside it. A failure here is logged, not raised: the job
+    that needs the model reports it to its owner, and the worker's start check
+    (sora_site/engine_check.py) has already refused a missing checkpoint or CUDA."""
+    from gen_engine.diffusion import loader
+    from gen_engine.types import GenerationError
+    from videos.engine_adapter import diffusion_settings
+
+    try:
+        loader.load(diffusion_settings())
+        if settings.GEN_ENGINE_ASR_DIR:
+            from gen_engine.transcribe import load_recognizer
+
+            load_recognizer(settings.GEN_ENGINE_ASR_DIR)
+    except GenerationError as error:
+        logger.warning(
+            "worker.warm_up.model_failed", extra={"code": error.code, "reason": error.message}
+        )

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.test import override_settings
 
+from gen_engine.diffusion.tiny import build_tiny_checkpoint
 from sora_site import warm_up
 from tests.sora_site.test_settings import _run, _settings
 
@@ -97,3 +98,32 @@ def test_a_fresh_worker_has_the_director_ready_before_its_first_job(tmp_path: Pa
     result = _run(["-c", script], FRAMECAST_VAR_DIR=str(tmp_path), FRAMECAST_WARM_UP="1")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "False True"
+
+
+def test_a_gpu_worker_loads_its_checkpoint_and_recogniser_before_the_first_job(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from gen_engine.diffusion import loader
+
+    for name in ("moderation.classifier.warm_up", "moderation.output_check.get_detector",
+                 "gen_engine.director.warm_up"):  # fmt: skip
+        monkeypatch.setattr(name, lambda: None)
+    heard: list[str] = []
+    monkeypatch.setattr(
+        "gen_engine.transcribe.load_recognizer", lambda folder: heard.append(folder)
+    )
+    checkpoint = build_tiny_checkpoint("ltx2", tmp_path / "ltx2")
+    gpu = {"GEN_ENGINE_BACKEND": "diffusers", "GEN_ENGINE_DEVICE": "cpu", "WARM_UP": True}
+    try:
+        with override_settings(
+            **gpu, GEN_ENGINE_MODEL_DIR=str(checkpoint), GEN_ENGINE_ASR_DIR="/w"
+        ):
+            warm_up.worker_process_warm_up()
+        assert [m.family.name for m in loader._CACHE.values()] == ["ltx2"] and heard == ["/w"]
+        loader.unload_all()
+        # A checkpoint that cannot be loaded is logged; the worker still starts.
+        with override_settings(**gpu, GEN_ENGINE_MODEL_DIR=str(tmp_path / "gone")):
+            warm_up.worker_process_warm_up()
+        assert loader._CACHE == {}
+    finally:
+        loader.unload_all()
