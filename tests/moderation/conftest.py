@@ -34,3 +34,23 @@ def video_factory(db):
         return Video.objects.create(owner=owner, prompt=prompt, status=status)
 
     return make
+
+
+@pytest.fixture
+def run_job(settings, monkeypatch):
+    """job_run with an injected engine; returns the video and its job after the run."""
+    from tests.videos.factories import GenerationJobFactory
+    from videos import engine_adapter
+    from videos.runner import job_run
+
+    settings.GENERATION_HEARTBEAT_SECONDS = 0  # the thread would not see the test transaction
+
+    def run(engine):
+        monkeypatch.setattr(engine_adapter, "ENGINE_GENERATE", engine)
+        job = GenerationJobFactory(video__prompt="a fox running through snow")
+        job_run(job.pk)
+        job.refresh_from_db()
+        job.video.refresh_from_db()
+        return job.video, job
+
+    return run

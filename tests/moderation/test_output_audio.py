@@ -236,25 +236,6 @@ class _ModelSoundEngine:
         return replace(result, audio_source=self.source, audio_model="ltx-2")
 
 
-@pytest.fixture
-def run_job(settings, monkeypatch):
-    from tests.videos.factories import GenerationJobFactory
-    from videos import engine_adapter
-    from videos.runner import job_run
-
-    settings.GENERATION_HEARTBEAT_SECONDS = 0  # the thread would not see the test transaction
-
-    def run(engine):
-        monkeypatch.setattr(engine_adapter, "ENGINE_GENERATE", engine)
-        job = GenerationJobFactory(video__prompt="a fox running through snow")
-        job_run(job.pk)
-        job.refresh_from_db()
-        job.video.refresh_from_db()
-        return job.video, job
-
-    return run
-
-
 @pytest.mark.django_db
 def test_worker_holds_a_draft_for_what_its_model_made_sound_says(settings, heard, run_job):
     from videos.models import GenerationJob, Video

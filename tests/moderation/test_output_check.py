@@ -172,26 +172,6 @@ class _SamplingEngine:
         return replace(result, duration=float(len(self.handed)))
 
 
-@pytest.fixture
-def run_job(settings, monkeypatch):
-    """job_run with an injected engine; returns the video and its job after the run."""
-    from tests.videos.factories import GenerationJobFactory
-    from videos import engine_adapter
-    from videos.runner import job_run
-
-    settings.GENERATION_HEARTBEAT_SECONDS = 0  # the thread would not see the test transaction
-
-    def run(engine):
-        monkeypatch.setattr(engine_adapter, "ENGINE_GENERATE", engine)
-        job = GenerationJobFactory(video__prompt="a fox running through snow")
-        job_run(job.pk)
-        job.refresh_from_db()
-        job.video.refresh_from_db()
-        return job.video, job
-
-    return run
-
-
 @pytest.mark.django_db
 def test_worker_holds_a_draft_whose_engine_frames_show_nudity(run_job):
     from videos.models import GenerationJob, Video
