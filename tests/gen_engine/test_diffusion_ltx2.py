@@ -330,12 +330,10 @@ def test_fp8_placement_stores_the_big_parts_in_float8_and_still_makes_the_clip(
 
 
 def test_an_ic_lora_takes_the_render_as_its_reference_and_only_there(
-    checkpoint: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    checkpoint: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text_clip: Any
 ) -> None:
     lora = build_tiny_ic_lora(checkpoint, tmp_path / "ic-lora")
-    text_before = decode_clip(
-        generate_unchecked(ltx2_spec(checkpoint), tmp_path / "t1").video_path, keep_frames=True
-    )
+    text_before = decode_clip(text_clip[0].video_path, keep_frames=True)  # made without it
     calls = Calls(monkeypatch)
     guided = ltx2_spec(checkpoint, mode="video", strength=0.6, ic_lora=str(lora))
     with_lora = generate_unchecked(guided, tmp_path / "ic")
