@@ -39,6 +39,12 @@ from tests.gen_engine.conftest import DecodedClip, decode_clip
 PROMPT = 'a red ball bounces on the beach while a man says "hello there friend"'
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Any:
+    yield
+    loader.unload_all()  # a test's placement (fp8) or LoRA never leaks into the next test
+
+
 @pytest.fixture(scope="module")
 def checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_tiny_checkpoint("ltx2", tmp_path_factory.mktemp("ltx2") / "ltx2-tiny")
@@ -59,10 +65,15 @@ def ltx2_spec(folder: Path, **diffusion: Any) -> GenerationSpec:
     )
 
 
-class Calls:
-    """Records the arguments each LTX-2 pipeline class was called with."""
+class Asked(Exception):
+    """The pipeline was asked; the test does not need it to run."""
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+
+class Calls:
+    """Records the arguments each LTX-2 pipeline class was called with; with `stop`, raises
+    instead of running the pipeline (for tests of what it is asked, not what it makes)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, stop: bool = False) -> None:
         self.seen: list[tuple[str, dict[str, Any]]] = []
         names = ("LTX2Pipeline", "LTX2ConditionPipeline", "LTX2ImageToVideoPipeline")
         for name in (*names, "LTX2InContextPipeline"):
@@ -71,6 +82,8 @@ class Calls:
 
             def spy(pipe: Any, *a: Any, _o: Any = original, _n: str = name, **k: Any) -> Any:
                 self.seen.append((_n, k))
+                if stop:
+                    raise Asked
                 return _o(pipe, *a, **k)
 
             monkeypatch.setattr(cls, "__call__", spy)
@@ -253,9 +266,9 @@ def test_a_distilled_checkpoint_runs_its_own_schedule_without_guidance(
 
     distilled = tmp_path / "LTX-2.3-Distilled-tiny"
     shutil.copytree(checkpoint, distilled)
-    calls = Calls(monkeypatch)
-    spec = ltx2_spec(distilled, steps=None)
-    generate_unchecked(spec, tmp_path / "out")
+    calls = Calls(monkeypatch, stop=True)
+    with pytest.raises(GenerationError):  # the stage reports the spy's stop as a failure
+        generate_unchecked(ltx2_spec(distilled, steps=None), tmp_path / "out")
     _, arguments = calls.seen[0]
     assert arguments["num_inference_steps"] == len(DISTILLED_SIGMA_VALUES)
     assert arguments["sigmas"] == list(DISTILLED_SIGMA_VALUES)
@@ -263,7 +276,8 @@ def test_a_distilled_checkpoint_runs_its_own_schedule_without_guidance(
     assert arguments["stg_scale"] == 0.0
     loader.unload_all()
     calls.seen.clear()
-    generate_unchecked(ltx2_spec(checkpoint, steps=None), tmp_path / "base")
+    with pytest.raises(GenerationError):
+        generate_unchecked(ltx2_spec(checkpoint, steps=None), tmp_path / "base")
     _, base = calls.seen[0]  # the base checkpoint keeps the family's schedule and guidance
     assert base["num_inference_steps"] == families.LTX2.steps and "sigmas" not in base
     assert base["guidance_scale"] == families.LTX2.guidance
