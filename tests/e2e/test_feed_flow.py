@@ -72,3 +72,36 @@ def test_scroll_play_like_follow_comment(site: str, page: object) -> None:
         "v => !v.paused && v.currentTime > 0.3", arg=second_video.element_handle(), timeout=20_000
     )
     assert first_video.evaluate("v => v.paused") is True
+
+
+@pytest.mark.parametrize("viewport", [(390, 844), (1280, 900)], ids=["phone", "desktop"])
+def test_video_grids_fit_the_screen(
+    site: str, browser: object, viewport: tuple[int, int], tmp_path: object
+) -> None:
+    """Issue 19: the logged-out "Latest videos" grid and a profile's grid used to let full-size
+    posters spill out of their tiles and widen the page to 938 px on a 390 px phone."""
+    from pathlib import Path
+
+    from playwright.sync_api import Browser
+
+    assert isinstance(browser, Browser)
+    width, height = viewport
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    try:
+        for path in ("/feed/", "/@seed0/"):
+            page.goto(f"{site}{path}")
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=str(Path(str(tmp_path)) / f"grid{path.strip('/')}.png"))
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+            tiles = page.locator(".grid > .card")
+            assert tiles.count() >= 1, path
+            for index in range(tiles.count()):
+                tile = tiles.nth(index).bounding_box()
+                poster = tiles.nth(index).locator("img").bounding_box()
+                assert tile is not None and poster is not None
+                assert poster["x"] >= tile["x"] - 0.5  # the poster stays inside its tile
+                assert poster["x"] + poster["width"] <= tile["x"] + tile["width"] + 0.5
+                assert poster["height"] / poster["width"] == pytest.approx(16 / 9, rel=0.02)
+    finally:
+        context.close()
