@@ -258,10 +258,11 @@ def generate_unchecked(
 
             sim = simulate(plan, spec, spoken)
         with run.stage("audio", "Mixing the sound"):
-            from gen_engine.audio import SAMPLE_RATE, engine_stems, master_over_bed
+            from gen_engine.audio import SAMPLE_RATE, engine_mix, engine_stems
 
+            # The stems are kept: a model's own track may be mixed with them below.
             stems = engine_stems(plan, sim, spoken, float(spec.duration), SAMPLE_RATE)
-            soundtrack = master_over_bed(stems.effects + stems.dialogue, stems.bed, SAMPLE_RATE)
+            soundtrack = engine_mix(stems, SAMPLE_RATE)
         audio_source, audio_model = "engine", ""
         prov = provenance_module() if provenance else None
         video_tmp = run.temp_path(directory, VIDEO_NAME)

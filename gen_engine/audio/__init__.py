@@ -15,7 +15,7 @@ from gen_engine.audio import ambience, foley, master, synth
 from gen_engine.audio.synth import Mono, Stereo
 from gen_engine.types import ScenePlan, Simulation, SpokenLine
 
-__all__ = ["Stems", "engine_stems", "master_over_bed", "mix_audio", "speaker_pan"]
+__all__ = ["Stems", "engine_mix", "engine_stems", "master_over_bed", "mix_audio", "speaker_pan"]
 
 SAMPLE_RATE = 48000
 DIALOGUE_GAIN = 1.0
@@ -41,7 +41,12 @@ def mix_audio(
 ) -> Stereo:
     """The clip's stereo soundtrack, (round(duration * sample_rate), 2) float32 in -1..1,
     at about -16 LUFS integrated and true peaks under -1 dBFS."""
-    stems = engine_stems(plan, sim, spoken, duration, sample_rate)
+    return engine_mix(engine_stems(plan, sim, spoken, duration, sample_rate), sample_rate)
+
+
+def engine_mix(stems: Stems, sample_rate: int = SAMPLE_RATE) -> Stereo:
+    """The default engine's soundtrack from its stems: everything that happens and is said,
+    the bed under it, mastered."""
     return master_over_bed(stems.effects + stems.dialogue, stems.bed, sample_rate)
 
 

@@ -172,6 +172,11 @@ def shatter(rng: np.random.Generator, sample_rate: int) -> Mono:
     return out / max(float(np.abs(out).max()), 1e-6)
 
 
+def sounding_at(event: Event, fps: int | None) -> float:
+    """When `event` sounds: a contact from the instant its frame is shown (see render_events)."""
+    return event.frame / fps if fps and event.kind in SHOWN_CONTACTS else event.time
+
+
 def render_events(
     bus: Stereo,
     events: tuple[Event, ...],
@@ -188,7 +193,7 @@ def render_events(
     can be up to a frame earlier: what a viewer judges is sound against picture."""
     sizes = {s.id: s.size for s in subjects}
     for event in events[:MAX_FOLEY_EVENTS]:
-        moment = event.frame / fps if fps and event.kind in SHOWN_CONTACTS else event.time
+        moment = sounding_at(event, fps)
         start = round(moment * sample_rate)
         size = sizes.get(event.subject, 0.25)
         if event.kind == "impact":

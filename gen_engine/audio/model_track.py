@@ -21,7 +21,7 @@ import numpy.typing as npt
 from scipy import signal
 
 from gen_engine.audio import Stems, master_over_bed
-from gen_engine.audio.foley import SHOWN_CONTACTS
+from gen_engine.audio.foley import sounding_at
 from gen_engine.audio.synth import Stereo
 from gen_engine.types import Event
 
@@ -92,11 +92,7 @@ def duck_envelope(count: int, times: Iterable[float], sample_rate: int) -> npt.N
 
 def contact_times(events: Iterable[Event], fps: int) -> list[float]:
     """When each loud contact is shown (its frame's instant), as the foley places it."""
-    return [
-        e.frame / fps if e.kind in SHOWN_CONTACTS else e.time
-        for e in events
-        if e.kind in _LOUD_CONTACTS
-    ]
+    return [sounding_at(e, fps) for e in events if e.kind in _LOUD_CONTACTS]
 
 
 def impacts_heard(track: Stereo, times: Iterable[float], sample_rate: int) -> float:

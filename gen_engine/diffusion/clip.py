@@ -315,7 +315,7 @@ def run_window(
         "max_sequence_length": _max_tokens(model),
         "callback_on_step_end": step_end,
     }
-    arguments.update(_conditioning(model, job, settings))
+    arguments.update(_conditioning(model, job, settings, steps))
     if family.reference_pipeline is not None:  # the IC-LoRA acts only on in-context calls
         ltx2.use_ic_lora(model, settings.ic_lora if job.mode == "reference" else "")
     if id(model) not in job.encoded:
@@ -346,11 +346,12 @@ def denoise(
             model.pairing.clear()
 
 
-def _conditioning(model: LoadedModel, job: _Window, settings: DiffusionSettings) -> dict[str, Any]:
+def _conditioning(
+    model: LoadedModel, job: _Window, settings: DiffusionSettings, steps: int
+) -> dict[str, Any]:
     family = model.family.name
     extra: dict[str, Any] = {}
     if family == "ltx2":
-        steps = settings.steps or (model.family.distilled_steps if model.distilled else 0)
         extra.update(ltx2.call_arguments(model, job.frames, steps))
         image = _reference_image(job) if job.mode == "image" else None
         extra.update(ltx2.conditioning(job.mode, job.init, image, settings.strength))
