@@ -20,7 +20,6 @@ from accounts import invites, selectors, services
 from accounts.forms import AccountDeleteForm, ProfileForm, WaitlistForm
 from accounts.images import AVATAR_CONTENT_TYPE, AVATAR_MAX_BYTES
 from accounts.models import User
-from accounts.sharing import profile_preview_tags
 from sora_site.core.errors import ApplicationError, ValidationFailed
 from sora_site.core.uploads import upload_limit
 
@@ -38,11 +37,7 @@ def profile(request: HttpRequest, handle: str) -> HttpResponse:
         raise Http404("No such person.")
     if person.handle != handle:
         return redirect("accounts:profile", handle=person.handle, permanent=True)
-    context = {
-        "person": person,
-        "preview_tags": profile_preview_tags(person, request.build_absolute_uri),
-    }
-    return render(request, "accounts/profile.html", context)
+    return render(request, "accounts/profile.html", {"person": person})
 
 
 @require_GET

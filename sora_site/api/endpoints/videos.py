@@ -68,16 +68,15 @@ class VideoDetailView(APIView):
         request=VideoSettingsSerializer,
         responses={200: VideoSerializer},
         tags=["videos"],
-        summary="Change one of your videos' settings (allow remixes, allow downloads)",
+        summary="Change one of your videos' settings (allow remixes)",
     )
     def patch(self, request: Request, public_id: str) -> Response:
         form = VideoSettingsSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        video = video_services.video_settings_change(
+        video = video_services.video_set_allow_remix(
             user=user_of(request),
             public_id=public_id,
-            allow_remix=form.validated_data.get("allow_remix"),
-            allow_download=form.validated_data.get("allow_download"),
+            allow_remix=form.validated_data["allow_remix"],
         )
         return Response(VideoSerializer(video, context={"request": request}).data)
 
