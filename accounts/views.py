@@ -20,6 +20,7 @@ from accounts import invites, selectors, services
 from accounts.forms import AccountDeleteForm, ProfileForm, WaitlistForm
 from accounts.images import AVATAR_CONTENT_TYPE, AVATAR_MAX_BYTES
 from accounts.models import User
+from accounts.sharing import profile_preview_tags
 from sora_site.core.errors import ApplicationError, ValidationFailed
 from sora_site.core.uploads import upload_limit
 
@@ -37,7 +38,11 @@ def profile(request: HttpRequest, handle: str) -> HttpResponse:
         raise Http404("No such person.")
     if person.handle != handle:
         return redirect("accounts:profile", handle=person.handle, permanent=True)
-    return render(request, "accounts/profile.html", {"person": person})
+    context = {
+        "person": person,
+        "preview_tags": profile_preview_tags(person, request.build_absolute_uri),
+    }
+    return render(request, "accounts/profile.html", context)
 
 
 @require_GET

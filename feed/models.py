@@ -105,17 +105,34 @@ class SeeLess(models.Model):
 
 
 class FeedDay(models.Model):
-    """How many feed videos a viewer was served on one day (the teen daily cap counts these)."""
+    """A viewer's day in the feed: how many distinct videos they watched (the teen daily cap
+    counts these). Each counted video has a `FeedDayVideo` row, so it counts once a day however
+    often it is watched; the count stays when a watched video is deleted later."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
-    served = models.PositiveIntegerField(default=0)
+    watched = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "day"], name="feed_day_once"),
-            models.CheckConstraint(condition=Q(served__gte=0), name="feed_day_served_positive"),
+            models.CheckConstraint(condition=Q(watched__gte=0), name="feed_day_watched_positive"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user_id} served {self.served} on {self.day}"
+        return f"{self.user_id} watched {self.watched} on {self.day}"
+
+
+class FeedDayVideo(models.Model):
+    """A video counted in a viewer's day; unique, so two reports at once count it once."""
+
+    feed_day = models.ForeignKey(FeedDay, on_delete=models.CASCADE, related_name="videos")
+    video = models.ForeignKey("videos.Video", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["feed_day", "video"], name="feed_day_video_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"video {self.video_id} counted in feed day {self.feed_day_id}"

@@ -68,8 +68,8 @@ class FeedItem:
 class FeedPage:
     items: list[FeedItem]
     next_cursor: str | None
-    capped: bool = False  # a teen reached today's cap: show the stop screen
-    remaining_today: int | None = None  # teens only
+    capped: bool = False  # a teen watched today's cap of videos: show the stop screen
+    remaining_today: int | None = None  # teens only: distinct videos they may still watch today
     continuous_scroll: bool = True
     notes: list[str] = field(default_factory=list)
 
@@ -155,7 +155,7 @@ def _shared_pool() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
 class ViewerState:
     """What a page needs to know about the viewer, read in one query."""
 
-    served_today: int
+    watched_today: int  # distinct videos watched today (FeedDay), what the teen cap counts
     more_embedding: bytes | None
     less_embedding: bytes | None
     has_see_less: bool
@@ -167,11 +167,11 @@ class ViewerState:
 
 def _viewer_state(viewer: User) -> ViewerState:
     preference = FeedPreference.objects.filter(user=OuterRef("pk"))
-    served = FeedDay.objects.filter(user=OuterRef("pk"), day=timezone.localdate())
+    today = FeedDay.objects.filter(user=OuterRef("pk"), day=timezone.localdate())
     row: Mapping[str, Any] = (
         User.objects.filter(pk=viewer.pk)
         .values(
-            served_today=Subquery(served.values("served")[:1]),
+            watched_today=Subquery(today.values("watched")[:1]),
             more_embedding=Subquery(preference.values("more_embedding")[:1]),
             less_embedding=Subquery(preference.values("less_embedding")[:1]),
             has_see_less=Exists(SeeLess.objects.filter(user=OuterRef("pk"))),
@@ -179,7 +179,7 @@ def _viewer_state(viewer: User) -> ViewerState:
         .first()
     ) or {}
     return ViewerState(
-        served_today=row.get("served_today") or 0,
+        watched_today=row.get("watched_today") or 0,
         more_embedding=row.get("more_embedding"),
         less_embedding=row.get("less_embedding"),
         has_see_less=bool(row.get("has_see_less")),
@@ -337,18 +337,47 @@ def with_viewer_flags(videos: QuerySet[Video], viewer: User) -> QuerySet[Video]:
     )
 
 
+def _teen_remaining(viewer: User, watched_today: int) -> int | None:
+    if not viewer.is_teen:
+        return None
+    return max(settings.FEED_TEEN_DAILY_CAP - watched_today, 0)
+
+
+def remaining_today(viewer: User) -> int | None:
+    """How many more distinct videos a teen may watch today; None for adults."""
+    if not viewer.is_teen:
+        return None
+    today = FeedDay.objects.filter(user=viewer, day=timezone.localdate())
+    return _teen_remaining(viewer, today.values_list("watched", flat=True).first() or 0)
+
+
+def video_with_viewer_flags(video: Video, viewer: User | None) -> Video:
+    """The video as the action rail needs it (counts; liked and following for a signed-in
+    viewer), read in one query. The caller has already decided the viewer may watch it."""
+    videos = Video.objects.filter(pk=video.pk)
+    flagged: QuerySet[Video]
+    if viewer is None:
+        flagged = videos.select_related("owner", "stats").annotate(
+            liked=Value(False), following_owner=Value(False)
+        )
+    else:
+        flagged = with_viewer_flags(videos, viewer)
+    return flagged.first() or video
+
+
 def feed_page(*, viewer: User, cursor: str | None = None, page_size: int = 10) -> FeedPage:
-    """One page of the viewer's feed. Teens are capped per day here, on the server."""
+    """One page of the viewer's feed; reads only. Teens are capped per day here, on the server:
+    the cap counts distinct videos watched today (recorded by `services.view_record`), so a page
+    holds at most as many (unwatched) videos as the teen may still watch, and none once the cap
+    is reached."""
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     position = Cursor.decode(cursor)
     state = _viewer_state(viewer)
-    allowance = (
-        max(settings.FEED_TEEN_DAILY_CAP - state.served_today, 0) if viewer.is_teen else None
-    )
-    if allowance is not None:
-        if allowance == 0:
-            return FeedPage([], None, capped=True, remaining_today=0, continuous_scroll=False)
-        page_size = min(page_size, allowance)
+    remaining = _teen_remaining(viewer, state.watched_today)
+    if remaining == 0:
+        return FeedPage([], None, capped=True, remaining_today=0, continuous_scroll=False)
+    if remaining is not None:
+        page_size = min(page_size, remaining)
     ranked, total = _ranked(
         viewer, state, position.snapshot, page_size, upto=position.offset + page_size
     )
@@ -367,15 +396,9 @@ def feed_page(*, viewer: User, cursor: str | None = None, page_size: int = 10) -
     ]
     more = position.offset + page_size < total
     next_cursor = Cursor(position.offset + page_size, position.snapshot).encode() if more else None
-    remaining = None
-    if allowance is not None:
-        from feed.services import feed_served_record
-
-        remaining = feed_served_record(viewer=viewer, count=len(items), allowance=allowance)
     return FeedPage(
         items=items,
         next_cursor=next_cursor,
-        capped=remaining == 0,
         remaining_today=remaining,
         continuous_scroll=not viewer.is_teen,
     )

@@ -1,4 +1,4 @@
-"""Every write of the feed: likes, comments, views, steering, the teen daily count."""
+"""Every write of the feed: likes, comments, views (and the teen daily count), steering."""
 
 from __future__ import annotations
 
@@ -13,7 +13,16 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.social import is_blocked_between
-from feed.models import Comment, FeedDay, FeedPreference, Like, SeeLess, VideoStats, ViewEvent
+from feed.models import (
+    Comment,
+    FeedDay,
+    FeedDayVideo,
+    FeedPreference,
+    Like,
+    SeeLess,
+    VideoStats,
+    ViewEvent,
+)
 from feed.selectors import visible_published_videos
 from sora_site.core import embeddings
 from sora_site.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -118,8 +127,20 @@ def comment_delete(*, viewer: User, comment_id: int) -> None:
         _bump(comment.video_id, comments=-1)
 
 
+def watched_enough(video: Video, seconds: float) -> bool:
+    """Whether one report of `seconds` played is a real watch: FEED_WATCHED_SECONDS, or the
+    whole clip when it is shorter. The feed's player applies the same rule to its break prompt."""
+    needed = float(settings.FEED_WATCHED_SECONDS)
+    length = video.length_seconds or float(video.duration)
+    if length > 0:
+        needed = min(needed, length)
+    return seconds >= needed
+
+
 def view_record(*, viewer: User, video: Video, watch_seconds: float) -> ViewEvent:
-    """A view is counted once per viewer and video; later reports only add watch time."""
+    """A view is counted once per viewer and video; later reports only add watch time. For a
+    teen, a report of a real watch (`watched_enough`) also counts the video in today's
+    `FeedDay`, once a day however often it is reported - this is what the daily cap counts."""
     seconds = min(max(float(watch_seconds), 0.0), MAX_WATCH_SECONDS_PER_EVENT)
     if not np.isfinite(seconds):
         raise ValidationFailed("watch_seconds must be a number of seconds.", code="invalid")
@@ -132,7 +153,21 @@ def view_record(*, viewer: User, video: Video, watch_seconds: float) -> ViewEven
             added = seconds - event.watch_seconds
             ViewEvent.objects.filter(pk=event.pk).update(watch_seconds=seconds)
             _bump(video.pk, watch_seconds=added)
+        if viewer.is_teen and watched_enough(video, seconds):
+            _feed_day_count(viewer, video)
     return event
+
+
+def _feed_day_count(viewer: User, video: Video) -> None:
+    """Count `video` in the viewer's today once. The unique (day, video) row decides: of two
+    reports at once, the second's insert waits for the first and fails, so it adds nothing."""
+    feed_day, _ = FeedDay.objects.get_or_create(user=viewer, day=timezone.localdate())
+    try:
+        with transaction.atomic():
+            FeedDayVideo.objects.create(feed_day=feed_day, video=video)
+    except IntegrityError:
+        return  # already counted today
+    FeedDay.objects.filter(pk=feed_day.pk).update(watched=F("watched") + 1)
 
 
 _LESS = re.compile(r"^(?:less|fewer|no|not|without|stop|don'?t show|never)\b\s*(?:of\s+)?", re.I)
@@ -201,18 +236,3 @@ def see_less(*, viewer: User, video: Video) -> None:
             unique_fields=["video"],
             update_fields=["embedding"],
         )
-
-
-def feed_served_record(*, viewer: User, count: int, allowance: int) -> int:
-    """Count videos served to a teen today; returns how many remain."""
-    if count <= 0:
-        return allowance
-    day = timezone.localdate()
-    updated = FeedDay.objects.filter(user=viewer, day=day).update(served=F("served") + count)
-    if not updated:
-        try:
-            with transaction.atomic():
-                FeedDay.objects.create(user=viewer, day=day, served=count)
-        except IntegrityError:
-            FeedDay.objects.filter(user=viewer, day=day).update(served=F("served") + count)
-    return max(allowance - count, 0)

@@ -63,6 +63,8 @@ def _page_context(request: HttpRequest, page: selectors.FeedPage) -> dict[str, A
         "page": page,
         "entries": entries,
         "break_after": settings.FEED_BREAK_AFTER_VIDEOS,
+        "watched_seconds": settings.FEED_WATCHED_SECONDS,
+        "daily_cap": settings.FEED_TEEN_DAILY_CAP,
     }
 
 
@@ -101,7 +103,8 @@ def view(request: HttpRequest, public_id: str) -> JsonResponse:
     except (TypeError, ValueError) as exc:
         raise ValidationFailed("watch_seconds must be a number.") from exc
     services.view_record(viewer=request.user, video=video, watch_seconds=seconds)  # type: ignore[arg-type]
-    return JsonResponse({"ok": True})
+    remaining = selectors.remaining_today(request.user)  # type: ignore[arg-type]
+    return JsonResponse({"ok": True, "remaining_today": remaining})
 
 
 @require_POST

@@ -420,11 +420,17 @@ GENERATION_TIME_LIMIT_SECONDS = env.int("GENERATION_TIME_LIMIT_SECONDS", default
 GENERATION_SECONDS_PER_VIDEO_SECOND = env.float("GENERATION_SECONDS_PER_VIDEO_SECOND", default=2.0)
 
 # --- Feed ------------------------------
+# A teen's daily cap counts distinct videos watched today, not videos served or scrolled past.
 FEED_TEEN_DAILY_CAP = env.int("FEED_TEEN_DAILY_CAP", default=60)
+# A video counts as watched (teen daily cap, break prompt) once it has really played this long,
+# or its whole length if it is shorter: 2 s is past a flick-through (a swipe lands, the video
+# starts, the next swipe comes within about a second) yet short enough that any real look counts.
+FEED_WATCHED_SECONDS = env.float("FEED_WATCHED_SECONDS", default=2.0)
 FEED_PAGE_SIZE = env.int("FEED_PAGE_SIZE", default=8)
 # How long the feed's shared pool of suggestion candidates is reused (see feed/selectors.py).
 FEED_POOL_SECONDS = env.int("FEED_POOL_SECONDS", default=30)
 FEED_CREATE_CARD_EVERY = env.int("FEED_CREATE_CARD_EVERY", default=6)
+# The break prompt comes after this many distinct videos watched (as above) in a row.
 FEED_BREAK_AFTER_VIDEOS = env.int("FEED_BREAK_AFTER_VIDEOS", default=25)
 FEED_COMMENTS_PER_MINUTE = env.int("FEED_COMMENTS_PER_MINUTE", default=5)
 

@@ -12,6 +12,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    # The installable web app (sora_site/pwa.py): the worker at the root so its scope is "/".
+    path("manifest.webmanifest", views.web_manifest, name="web-manifest"),
+    path("sw.js", views.service_worker, name="service-worker"),
+    path("offline/", views.offline, name="offline"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("verify", verify_page, name="verify"),
     path("verify/<uuid:check_id>", verify_check_page, name="verify-check"),
     # Before admin's own login: sign-in goes through allauth's rate limits (admin_login.py).

@@ -103,6 +103,8 @@ class Video(models.Model):
     length_seconds = models.FloatField(default=0.0, help_text="Measured length of the file.")
 
     allow_remix = models.BooleanField(default=True)
+    # The owner's choice: a "Download" of the published MP4 as stored (watermark and C2PA kept).
+    allow_download = models.BooleanField(default=True)
     # Marked by the owner at publish or by a moderator: never shown to teens (nor to signed-out
     # visitors, whose age is unknown).
     adult_only = models.BooleanField(default=False)
@@ -161,6 +163,14 @@ class Video(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def open_to_everyone(self) -> bool:
+        """Anyone may watch it, signed in or not: what shared caches, link previews and embeds
+        may carry. The creator's account standing is checked by the selectors, not here."""
+        return (
+            self.is_published and self.visibility == self.Visibility.PUBLIC and not self.adult_only
+        )
 
 
 class GenerationJob(models.Model):

@@ -5,22 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from sora_site.core.errors import ApplicationError, NotFound
 from videos import selectors
 from videos.lineage import LineageNode, cursor_decode, lineage_for
-from videos.services.remix import (
-    inherited_cameos,
-    remix_parent,
-    remix_request,
-    video_set_allow_remix,
-)
+from videos.services.remix import inherited_cameos, remix_parent, remix_request
 
 
 @login_required
@@ -52,25 +46,6 @@ def remix(request: HttpRequest, public_id: str) -> HttpResponse:
             return render(request, "videos/remix.html", context, status=error.status)
         return redirect(reverse("videos:drafts"))
     return render(request, "videos/remix.html", context)
-
-
-@login_required
-@require_POST
-def remix_setting(request: HttpRequest, public_id: str) -> HttpResponse:
-    """The owner's "Allow remixes" checkbox (an unchecked box is not posted: off)."""
-    allow = request.POST.get("allow_remix") == "1"
-    try:
-        video = video_set_allow_remix(
-            user=request.user,  # type: ignore[arg-type]
-            public_id=public_id,
-            allow_remix=allow,
-        )
-    except NotFound as exc:
-        raise Http404(exc.detail) from exc
-    messages.success(request, "Remixes allowed." if allow else "Remixes turned off.")
-    if video.is_published:
-        return redirect("videos:video", public_id=video.public_id)
-    return redirect(f"{reverse('videos:drafts')}#draft-{video.public_id}")
 
 
 @require_GET

@@ -168,6 +168,15 @@ def video_viewable(*, viewer_id: int | None, public_id: str) -> Video:
     return video
 
 
+def video_public(*, public_id: str) -> Video:
+    """A video anyone may watch: what a link preview, oEmbed or another site's embed may show.
+    The same checks as for a signed-out visitor, and followers-only never."""
+    video = video_viewable(viewer_id=None, public_id=public_id)
+    if not video.open_to_everyone:
+        raise NotFound("No such video.")
+    return video
+
+
 def video_remixable(*, viewer_id: int, public_id: str) -> Video:
     """A video this person may fork: one they may watch that is published, or their own draft.
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from videos import remix_views, views
+from videos import remix_views, share_views, views
 
 app_name = "videos"
 
@@ -17,7 +17,10 @@ urlpatterns = [
     path("drafts/<public_id:public_id>/unpublish", views.video_unpublish, name="unpublish"),
     path("v/<public_id:public_id>/", views.video_page, name="video"),
     path("v/<public_id:public_id>/remix", remix_views.remix, name="remix"),
-    path("v/<public_id:public_id>/remix-setting", remix_views.remix_setting, name="remix_setting"),
+    path("v/<public_id:public_id>/settings", views.video_settings, name="settings"),
+    path("v/<public_id:public_id>/download", share_views.video_download, name="download"),
+    path("embed/<public_id:public_id>/", share_views.video_embed, name="embed"),
+    path("oembed", share_views.oembed, name="oembed"),
     path("v/<public_id:public_id>/lineage", remix_views.lineage, name="lineage"),
     path("media/v/<public_id:public_id>/video", views.media_video, name="media_video"),
     path("media/v/<public_id:public_id>/poster", views.media_poster, name="media_poster"),

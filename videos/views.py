@@ -14,9 +14,9 @@ from cameos import selectors as cameo_selectors
 from cameos.permissions import CameoRefused
 from sora_site.core.errors import ApplicationError, NotFound
 from sora_site.core.media import serve_stored_file
-from videos import options, selectors, services
+from videos import options, selectors, services, sharing
 from videos.forms import CreateForm, PublishForm
-from videos.models import GenerationJob, Video
+from videos.models import GenerationJob
 
 FIELD_FOR_CODE = {
     "prompt": "prompt",
@@ -202,6 +202,30 @@ def _viewer_id(request: HttpRequest) -> int | None:
     return request.user.pk if request.user.is_authenticated else None
 
 
+@login_required
+@require_POST
+def video_settings(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The owner's "Allow remixes" and "Allow downloads" boxes (an unticked box is not posted:
+    off)."""
+    allow_remix = request.POST.get("allow_remix") == "1"
+    allow_download = request.POST.get("allow_download") == "1"
+    try:
+        video = services.video_settings_change(
+            user=request.user,  # type: ignore[arg-type]
+            public_id=public_id,
+            allow_remix=allow_remix,
+            allow_download=allow_download,
+        )
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+    remixes = "Remixes allowed" if allow_remix else "Remixes off"
+    downloads = "downloads allowed" if allow_download else "downloads off"
+    messages.success(request, f"Saved: {remixes}, {downloads}.")
+    if video.is_published:
+        return redirect("videos:video", public_id=video.public_id)
+    return redirect(f"{reverse('videos:drafts')}#draft-{video.public_id}")
+
+
 @require_GET
 def video_page(request: HttpRequest, public_id: str) -> HttpResponse:
     try:
@@ -218,7 +242,13 @@ def video_page(request: HttpRequest, public_id: str) -> HttpResponse:
             )
         except NotFound:  # removed or private: shown as "no longer available", nothing leaks
             remix_parent = None
-    return render(request, "videos/video.html", {"video": video, "remix_parent": remix_parent})
+    context = {
+        "video": video,
+        "remix_parent": remix_parent,
+        "preview_tags": sharing.link_preview_tags(video, request.build_absolute_uri),
+        "oembed_url": sharing.oembed_discovery_url(video, request.build_absolute_uri),
+    }
+    return render(request, "videos/video.html", context)
 
 
 def _media(
@@ -232,10 +262,9 @@ def _media(
     if not name:
         raise Http404("Not ready yet.")
     # Shared caches key on the URL alone: only what any visitor may watch can be stored there.
-    open_to_everyone = (
-        video.is_published and video.visibility == Video.Visibility.PUBLIC and not video.adult_only
+    return serve_stored_file(
+        request, name, content_type=content_type, private=not video.open_to_everyone
     )
-    return serve_stored_file(request, name, content_type=content_type, private=not open_to_everyone)
 
 
 @require_http_methods(["GET", "HEAD"])

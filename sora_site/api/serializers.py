@@ -71,6 +71,10 @@ class VideoLinksSerializer(serializers.Serializer):
     page = serializers.CharField(allow_null=True)
     video = serializers.CharField(allow_null=True, help_text="MP4 (H.264 + AAC), Range-capable.")
     poster = serializers.CharField(allow_null=True, help_text="JPEG poster image.")
+    download = serializers.CharField(
+        allow_null=True,
+        help_text="The MP4 as an attachment named after the caption; null when downloads are off.",
+    )
 
 
 class VideoSerializer(serializers.Serializer):
@@ -87,6 +91,7 @@ class VideoSerializer(serializers.Serializer):
     height = serializers.IntegerField()
     length_seconds = serializers.FloatField()
     allow_remix = serializers.BooleanField()
+    allow_download = serializers.BooleanField()
     adult_only = serializers.BooleanField(help_text="Hidden from teens and signed-out visitors.")
     created_at = serializers.DateTimeField()
     published_at = serializers.DateTimeField(allow_null=True)
@@ -99,10 +104,14 @@ class VideoSerializer(serializers.Serializer):
                 return None
             return _absolute(self.context, reverse(name, kwargs={"public_id": video.public_id}))
 
+        request = self.context.get("request")
+        is_owner = request is not None and request.user.pk == video.owner_id
+        downloadable = is_owner or (video.is_published and video.allow_download)
         return {
             "page": link("videos:video", video.is_published),
             "video": link("videos:media_video", bool(video.video_file)),
             "poster": link("videos:media_poster", bool(video.poster_file)),
+            "download": link("videos:download", bool(video.video_file) and downloadable),
         }
 
 
@@ -118,7 +127,24 @@ class FeedPageSerializer(serializers.Serializer):
     next = serializers.CharField(allow_null=True, help_text="URL of the next page, or null.")
     results = FeedItemSerializer(many=True)
     capped = serializers.BooleanField(help_text="A teen reached today's limit of the feed.")
-    remaining_today = serializers.IntegerField(allow_null=True, help_text="Teens only.")
+    remaining_today = serializers.IntegerField(
+        allow_null=True,
+        help_text="Teens only: how many more distinct videos they may watch today (a video "
+        "counts once a view report says it played for FEED_WATCHED_SECONDS, 2 s by default, or "
+        "its whole length if shorter). Null for adults.",
+    )
+
+
+class ViewReportSerializer(serializers.Serializer):
+    watch_seconds = serializers.FloatField(
+        min_value=0, help_text="How long the video really played while on screen, in seconds."
+    )
+
+
+class ViewReportedSerializer(serializers.Serializer):
+    remaining_today = serializers.IntegerField(
+        allow_null=True, help_text="Teens only, as in the feed; null for adults."
+    )
 
 
 class PublishSerializer(serializers.Serializer):
@@ -138,7 +164,15 @@ class PublishSerializer(serializers.Serializer):
 
 
 class VideoSettingsSerializer(serializers.Serializer):
-    allow_remix = serializers.BooleanField(help_text="Let others remix this video.")
+    allow_remix = serializers.BooleanField(required=False, help_text="Let others remix this video.")
+    allow_download = serializers.BooleanField(
+        required=False, help_text="Let viewers download the MP4 (watermark and C2PA kept)."
+    )
+
+    def validate(self, attrs: dict[str, bool]) -> dict[str, bool]:
+        if not attrs:
+            raise serializers.ValidationError("Send allow_remix, allow_download or both.")
+        return attrs
 
 
 class GenerationCreateSerializer(serializers.Serializer):

@@ -33,6 +33,7 @@ v1 = [
         name="unpublish",
     ),
     path("videos/<public_id:public_id>/like", videos.LikeView.as_view(), name="like"),
+    path("videos/<public_id:public_id>/view", feed.ViewReportView.as_view(), name="view"),
     path("videos/<public_id:public_id>/remix", remix.RemixView.as_view(), name="remix"),
     path("videos/<public_id:public_id>/lineage", remix.LineageView.as_view(), name="lineage"),
     path("videos/<public_id:public_id>/comments", videos.CommentsView.as_view(), name="comments"),

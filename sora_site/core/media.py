@@ -18,7 +18,7 @@ from django.http import (
     HttpResponseRedirect,
     StreamingHttpResponse,
 )
-from django.utils.http import http_date
+from django.utils.http import content_disposition_header, http_date
 
 CHUNK = 64 * 1024
 # ASCII digits, at most 20: a longer number is past any file, and int() refuses over 4300 digits.
@@ -87,16 +87,28 @@ def uses_presigned_urls() -> bool:
 
 
 def serve_stored_file(
-    request: HttpRequest, name: str, *, content_type: str, private: bool
+    request: HttpRequest,
+    name: str,
+    *,
+    content_type: str,
+    private: bool,
+    download_name: str | None = None,
 ) -> HttpResponse | StreamingHttpResponse:
     """`private` must be true for anything some visitor may not watch: a "public" response may
-    be stored by a shared cache and handed to whoever asks for the same URL next."""
+    be stored by a shared cache and handed to whoever asks for the same URL next.
+    `download_name`: sent as an attachment under that file name (a "Download" button)."""
     cache_control = "private, max-age=60" if private else "public, max-age=3600"
+    disposition = content_disposition_header(True, download_name) if download_name else None
     if uses_presigned_urls():
-        # The bucket is private; the URL carries a signature that expires in minutes.
-        response: HttpResponse | StreamingHttpResponse = HttpResponseRedirect(
-            default_storage.url(name)
+        # The bucket is private; the URL carries a signature that expires in minutes (and, for a
+        # download, tells the bucket which Content-Disposition to answer with).
+        parameters = {"ResponseContentDisposition": disposition} if disposition else None
+        url = (
+            default_storage.url(name, parameters=parameters)  # type: ignore[call-arg]
+            if parameters
+            else default_storage.url(name)
         )
+        response: HttpResponse | StreamingHttpResponse = HttpResponseRedirect(url)
         response["Cache-Control"] = "private, no-store"
         return response
     size = default_storage.size(name)
@@ -126,6 +138,8 @@ def serve_stored_file(
     response["Content-Length"] = str(length)
     response["Accept-Ranges"] = "bytes"
     response["Cache-Control"] = cache_control
+    if disposition:
+        response["Content-Disposition"] = disposition
     if byte_range is not None:
         response["Content-Range"] = f"bytes {first}-{last}/{size}"
     with contextlib.suppress(NotImplementedError, OSError):

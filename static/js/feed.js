@@ -1,5 +1,5 @@
 // The feed player: snap-scrolling, the visible video plays muted (tap to unmute), the next one
-// preloads, arrow keys and space work, reactions go to small JSON endpoints. Teens get a
+// preloads, arrow keys and space work; the actions on each video are static/js/actions.js. Teens get a
 // "Show more" button instead of continuous scroll; everyone gets a break prompt after a while.
 (function () {
   "use strict";
@@ -37,29 +37,56 @@
     }
   }
 
-  // Watch time is reported when a video leaves the screen.
-  const started = new WeakMap();
+  // A video counts as watched (the break prompt here, the teen daily cap on the server) once it
+  // has really played - its own clock advancing after `playing` - for data-watched-seconds, or
+  // its whole length if shorter; each video counts once however often it comes back on screen.
+  // How long it played is reported when it leaves the screen.
+  const watchedSeconds = parseFloat(feed.dataset.watchedSeconds || "2");
+  const playedFor = new WeakMap(); // video on screen -> seconds it has played there this time
+  const clock = new WeakMap(); // video -> its currentTime at the last `playing` or `timeupdate`
+  const counted = new Set(); // ids of the videos counted towards the break prompt
+
+  function track(item, video) {
+    if (clock.has(video)) return;
+    clock.set(video, null);
+    video.addEventListener("playing", () => clock.set(video, video.currentTime));
+    video.addEventListener("timeupdate", () => {
+      const last = clock.get(video);
+      if (last === null || video.paused || !playedFor.has(video)) return;
+      clock.set(video, video.currentTime);
+      const step = video.currentTime - last; // a loop's jump back to 0 adds nothing
+      if (step > 0 && step < 1) playedFor.set(video, playedFor.get(video) + step);
+      const needed = Math.min(watchedSeconds, video.duration || Infinity);
+      if (counted.has(item.dataset.video) || playedFor.get(video) < needed) return;
+      counted.add(item.dataset.video);
+      watchedInARow += 1;
+      if (breakAfter && watchedInARow >= breakAfter) showBreak();
+    });
+  }
+
   function reportView(item) {
     const video = item.querySelector("video");
-    if (!video || !started.has(video)) return;
-    const seconds = (performance.now() - started.get(video)) / 1000;
-    started.delete(video);
-    post(`/feed/v/${item.dataset.video}/view`, { watch_seconds: seconds }).catch(() => {});
+    if (!video || !playedFor.has(video)) return;
+    const seconds = playedFor.get(video);
+    playedFor.delete(video);
+    post(`/feed/v/${item.dataset.video}/view`, { watch_seconds: seconds }).then((data) => {
+      const left = document.getElementById("feed-remaining-count");
+      if (left && data.remaining_today != null) left.textContent = data.remaining_today;
+    }).catch(() => {});
   }
 
   function activate(item) {
     items().forEach((other) => {
       const v = other.querySelector("video");
-      if (other !== item && v && !v.paused) { v.pause(); reportView(other); }
+      if (other !== item && v) { v.pause(); reportView(other); }
     });
     const video = item.querySelector("video");
     if (video) {
       load(video);
+      track(item, video);
       video.muted = !soundOn;
+      if (!playedFor.has(video)) playedFor.set(video, 0);
       video.play().catch(() => {});
-      started.set(video, performance.now());
-      watchedInARow += 1;
-      if (breakAfter && watchedInARow >= breakAfter) showBreak();
     }
     const next = item.nextElementSibling;
     if (next) load(next.querySelector("video"));
@@ -84,96 +111,15 @@
         soundOn = !soundOn;
         items().forEach((other) => { const v = other.querySelector("video"); if (v) v.muted = !soundOn; });
         document.querySelectorAll(".feed-unmute").forEach((b) => {
-          b.textContent = soundOn ? "🔊 Sound on" : "🔇 Tap for sound";
+          b.textContent = soundOn ? "Sound on" : "Tap for sound";
           b.setAttribute("aria-label", soundOn ? "Mute" : "Unmute");
         });
       });
-      wireActions(item);
+      window.FramecastActions.wire(item);
     });
     root.querySelectorAll(".feed-show-more").forEach((button) => {
       button.addEventListener("click", (event) => { event.preventDefault(); loadMore(); });
     });
-  }
-
-  function wireActions(item) {
-    const id = item.dataset.video;
-    const like = item.querySelector(".feed-like");
-    if (like) like.addEventListener("click", async () => {
-      const liked = like.getAttribute("aria-pressed") !== "true";
-      try {
-        const data = await post(`/feed/v/${id}/like`, { liked });
-        like.setAttribute("aria-pressed", String(data.liked));
-        like.querySelector(".count").textContent = data.likes;
-      } catch (error) { alert(error.message); }
-    });
-    const follow = item.querySelector(".feed-follow");
-    if (follow) follow.addEventListener("click", async () => {
-      const following = follow.getAttribute("aria-pressed") !== "true";
-      try {
-        await post(`/feed/u/${follow.dataset.handle}/follow`, { following });
-        document.querySelectorAll(`.feed-follow[data-handle="${follow.dataset.handle}"]`).forEach((b) => {
-          b.setAttribute("aria-pressed", String(following));
-          b.textContent = following ? "Following" : "Follow";
-        });
-      } catch (error) { alert(error.message); }
-    });
-    const share = item.querySelector(".feed-share");
-    if (share) share.addEventListener("click", async () => {
-      const url = new URL(share.dataset.url, window.location.origin).href;
-      try { await navigator.clipboard.writeText(url); share.textContent = "✓"; }
-      catch (error) { window.prompt("Copy this link", url); }
-    });
-    const seeLess = item.querySelector(".feed-see-less");
-    if (seeLess) seeLess.addEventListener("click", async () => {
-      try { const data = await post(`/feed/v/${id}/see-less`); seeLess.textContent = data.detail; seeLess.disabled = true; }
-      catch (error) { alert(error.message); }
-    });
-    const toggle = item.querySelector(".feed-comments-toggle");
-    const panel = item.querySelector(".feed-comments");
-    if (toggle && panel) toggle.addEventListener("click", async () => {
-      const open = panel.hidden;
-      panel.hidden = !open;
-      toggle.setAttribute("aria-expanded", String(open));
-      if (open) await loadComments(id, panel);
-    });
-    const form = item.querySelector(".feed-comment-form");
-    if (form) form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const input = form.querySelector("input");
-      try {
-        await post(`/feed/v/${id}/comments`, { text: input.value });
-        input.value = "";
-        await loadComments(id, panel);
-        const count = toggle.querySelector(".count");
-        count.textContent = String(parseInt(count.textContent, 10) + 1);
-      } catch (error) { alert(error.message); }
-    });
-  }
-
-  async function loadComments(id, panel) {
-    const list = panel.querySelector(".feed-comment-list");
-    const response = await fetch(`/feed/v/${id}/comments`, { credentials: "same-origin" });
-    const data = await response.json();
-    list.replaceChildren();
-    (data.comments || []).forEach((c) => {
-      const li = document.createElement("li");
-      const who = document.createElement("strong");
-      who.textContent = "@" + c.author + " ";
-      li.append(who, document.createTextNode(c.text));
-      if (c.can_report) {
-        const report = document.createElement("a");
-        report.href = `/report/comment/${c.id}/`;
-        report.className = "comment-report muted";
-        report.textContent = "Report";
-        li.append(" ", report);
-      }
-      list.append(li);
-    });
-    if (!list.children.length) {
-      const li = document.createElement("li");
-      li.textContent = "No comments yet.";
-      list.append(li);
-    }
   }
 
   async function loadMore() {
@@ -226,6 +172,16 @@
       if (video) { event.preventDefault(); video.paused ? video.play() : video.pause(); }
     }
   });
+
+  // The player fills the screen below the header, however many lines the header and messages
+  // take on this screen: a fixed calc() left the rail's lower half under the fold on phones.
+  function fitToScreen() {
+    const top = feed.getBoundingClientRect().top + window.scrollY;
+    const height = Math.max(window.innerHeight - top - 8, 320);
+    document.documentElement.style.setProperty("--feed-height", `${Math.round(height)}px`);
+  }
+  window.addEventListener("resize", fitToScreen);
+  fitToScreen();
 
   wire(feed);
 })();

@@ -23,8 +23,9 @@ def test_schema_documents_every_operation_with_errors_and_scopes(client: Client)
     native = [op for op in operations if op[1].startswith("/api/v1/")]
     openai_compatible = [op for op in operations if op[1].startswith("/v1/")]
     # PATCH /api/v1/videos/{id} (allow_remix) made 41, DELETE cameos/appearances/{id} 42,
-    # GET /api/v1/verify/{check_id} (a large upload's findings) 43.
-    assert len(native) == 43
+    # GET /api/v1/verify/{check_id} (a large upload's findings) 43, POST videos/{id}/view (the
+    # view report the teen daily cap counts) 44.
+    assert len(native) == 44
     # /v1/videos: create, list, retrieve, delete, content, remix, edits, extensions,
     # characters (create, retrieve).
     assert len(openai_compatible) == 10

@@ -308,21 +308,32 @@ def test_likes_comments_and_follows_work_the_same() -> None:
 
 
 def test_teen_feed_cap_holds_in_the_api(settings: Any) -> None:
+    """The cap counts distinct videos watched, reported by the site's player or the API alike;
+    serving a page counts nothing, in either."""
     settings.FEED_TEEN_DAILY_CAP = 2
+    settings.FEED_WATCHED_SECONDS = 2.0
     creator = UserFactory()
     for _ in range(4):
         video_in(creator, Video.Status.PUBLISHED)
     teen = TeenFactory()
-    _, api = _both(teen)
+    browser, api = _both(teen)
     first = api.get("/api/v1/feed?page_size=5").json()
     assert len(first["results"]) == 2
-    assert first["remaining_today"] == 0
-    assert first["capped"] is True
-    again = api.get("/api/v1/feed").json()
-    assert again["results"] == [] and again["capped"] is True
-    browser = Client()
-    browser.force_login(teen)
+    assert first["remaining_today"] == 2 and first["capped"] is False
     html = browser.get("/feed/").content.decode()
+    assert html.count('class="feed-video"') == 2 and 'id="feed-remaining-count">2<' in html
+    one, two = (item["video"]["id"] for item in first["results"])
+    site_report = browser.post(
+        f"/feed/v/{one}/view", {"watch_seconds": 3}, content_type="application/json"
+    )
+    api_report = api.post(
+        f"/api/v1/videos/{two}/view", {"watch_seconds": 3}, content_type="application/json"
+    )
+    assert site_report.json()["remaining_today"] == api_report.json()["remaining_today"] + 1 == 1
+    again = api.get("/api/v1/feed").json()
+    assert again["results"] == [] and again["capped"] is True and again["remaining_today"] == 0
+    html = browser.get("/feed/").content.decode()
+    assert "That's all for today" in html
     assert all(f"/v/{v.public_id}/" not in html for v in Video.objects.all())
 
 

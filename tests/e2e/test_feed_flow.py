@@ -105,3 +105,123 @@ def test_video_grids_fit_the_screen(
                 assert poster["height"] / poster["width"] == pytest.approx(16 / 9, rel=0.02)
     finally:
         context.close()
+
+
+def _log_in(page: object, site: str) -> None:
+    from playwright.sync_api import Page
+
+    assert isinstance(page, Page)
+    page.goto(f"{site}/accounts/login/")
+    page.fill("input[name=login]", "demo@framecast.local")
+    page.fill("input[name=password]", "framecast-demo")
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url(f"{site}/feed/")
+
+
+@pytest.mark.parametrize("viewport", [(390, 844), (1280, 900)], ids=["phone", "desktop"])
+def test_feed_rail_keeps_every_action_reachable(
+    site: str, browser: object, viewport: tuple[int, int], tmp_path: object
+) -> None:
+    """Issue 19: the feed's six pills became a rail of icons with counts on the right of the
+    player, secondary actions in a "more" sheet; an open comment panel used to cover Follow."""
+    from pathlib import Path
+
+    from playwright.sync_api import Browser, expect
+
+    assert isinstance(browser, Browser)
+    width, height = viewport
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    try:
+        _log_in(page, site)
+        item = page.locator(".feed-item[data-video]").first
+        rail = item.locator(".actions-rail")
+        expect(rail).to_be_visible()
+        box, screen = rail.bounding_box(), page.viewport_size
+        assert box is not None and screen is not None
+        assert box["y"] + box["height"] <= screen["height"]  # the whole rail is on screen
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        item.locator(".feed-comments-toggle").click()
+        expect(item.locator(".feed-comments")).to_be_visible()
+        page.screenshot(path=str(Path(str(tmp_path)) / "rail-comments.png"))
+        # With comments open, Follow and Like still take a click (Playwright refuses to click
+        # an element another one covers).
+        follow = item.locator(".feed-follow")
+        follow.click(timeout=5_000)
+        expect(follow).to_have_attribute("aria-pressed", "true")
+        follow.click(timeout=5_000)
+        expect(follow).to_have_attribute("aria-pressed", "false")
+        item.locator(".feed-comments-close").click()
+        expect(item.locator(".feed-comments")).to_be_hidden()
+        item.locator(".feed-more").click()
+        sheet = item.locator(".action-sheet")
+        expect(sheet).to_be_visible()
+        expect(sheet.get_by_role("link", name="Download")).to_be_visible()
+        expect(sheet.get_by_role("button", name="See less like this")).to_be_visible()
+        page.screenshot(path=str(Path(str(tmp_path)) / "rail-more.png"))
+        page.keyboard.press("Escape")
+        expect(sheet).to_be_hidden()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("viewport", [(390, 844), (1280, 900)], ids=["phone", "desktop"])
+def test_video_page_actions_work_without_reload(
+    site: str, browser: object, viewport: tuple[int, int], tmp_path: object
+) -> None:
+    """Issue 19: the video page has the feed's actions, from the same template and script."""
+    from pathlib import Path
+
+    from playwright.sync_api import Browser, expect
+
+    assert isinstance(browser, Browser)
+    width, height = viewport
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    try:
+        _log_in(page, site)
+        video_id = page.locator(".feed-item[data-video]").first.get_attribute("data-video")
+        page.goto(f"{site}/v/{video_id}/")
+        page.evaluate("window.__notReloaded = true")
+        actions = page.locator(".video-page .actions-row")
+        like = actions.locator(".feed-like")
+        before = int(like.locator(".count").inner_text())
+        was_liked = like.get_attribute("aria-pressed") == "true"  # by the other viewport's run
+        like.click()
+        expect(like.locator(".count")).to_have_text(str(before - 1 if was_liked else before + 1))
+        expect(like).to_have_attribute("aria-pressed", "false" if was_liked else "true")
+        actions.locator(".feed-comments-toggle").click()
+        panel = page.locator(".video-page .feed-comments")
+        panel.locator("input[name=text]").fill(f"from the video page {width}")
+        panel.locator("button[type=submit]").click()
+        expect(panel.locator(".feed-comment-list")).to_contain_text(f"from the video page {width}")
+        # Share: the system share sheet where there is one, else the link is copied.
+        has_share_sheet = page.evaluate("typeof navigator.share === 'function'")
+        if not has_share_sheet:
+            actions.locator(".feed-share").click()
+            expect(actions.locator(".feed-share .action-label")).to_have_text("Copied")
+            copied = page.evaluate("navigator.clipboard.readText()")
+            assert copied == f"{site}/v/{video_id}/"
+        # A phone's browser has the Web Share API: the link goes to its share sheet.
+        page.evaluate(
+            "navigator.share = (data) => { window.__shared = data; return Promise.resolve(); }"
+        )
+        actions.locator(".feed-share").click()
+        shared = page.wait_for_function("window.__shared").json_value()
+        assert shared["url"] == f"{site}/v/{video_id}/" and shared["title"]
+        actions.locator(".feed-more").click()
+        with page.expect_download() as download_info:
+            page.locator(".video-page .action-sheet").get_by_role("link", name="Download").click()
+        download = download_info.value
+        assert download.suggested_filename.endswith(".mp4")
+        saved = Path(str(tmp_path)) / download.suggested_filename
+        download.save_as(saved)
+        assert saved.read_bytes()[4:8] == b"ftyp"  # an MP4, as stored
+        assert page.evaluate("window.__notReloaded") is True
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=str(Path(str(tmp_path)) / "video-page.png"), full_page=True)
+    finally:
+        context.close()

@@ -35,7 +35,7 @@ def test_the_remix_button_shows_only_while_remixes_are_allowed() -> None:
     viewer = _client(UserFactory())
     assert _remix_link(video) in viewer.get(f"/v/{video.public_id}/").content.decode()
     owner = _client(video.owner)
-    response = owner.post(f"/v/{video.public_id}/remix-setting", {})  # box unticked: off
+    response = owner.post(f"/v/{video.public_id}/settings", {})  # box unticked: off
     assert response.status_code == 302
     video.refresh_from_db()
     assert video.allow_remix is False
@@ -43,7 +43,7 @@ def test_the_remix_button_shows_only_while_remixes_are_allowed() -> None:
     refused = viewer.post(f"/v/{video.public_id}/remix", {"edit": "make it claymation"})
     assert refused.status_code == 403 and "turned remixing off" in refused.content.decode()
     assert Video.objects.count() == 1
-    owner.post(f"/v/{video.public_id}/remix-setting", {"allow_remix": "1"})
+    owner.post(f"/v/{video.public_id}/settings", {"allow_remix": "1"})
     video.refresh_from_db()
     assert video.allow_remix is True
     assert _remix_link(video) in viewer.get(f"/v/{video.public_id}/").content.decode()
@@ -52,20 +52,23 @@ def test_the_remix_button_shows_only_while_remixes_are_allowed() -> None:
 def test_only_the_owner_sees_and_may_use_the_setting() -> None:
     video = _published()
     page = _client(video.owner).get(f"/v/{video.public_id}/").content.decode()
-    assert f'action="/v/{video.public_id}/remix-setting"' in page
+    assert f'action="/v/{video.public_id}/settings"' in page
     stranger = _client(UserFactory())
-    assert "remix-setting" not in stranger.get(f"/v/{video.public_id}/").content.decode()
-    assert stranger.post(f"/v/{video.public_id}/remix-setting", {}).status_code == 404
+    assert (
+        f"/v/{video.public_id}/settings"
+        not in stranger.get(f"/v/{video.public_id}/").content.decode()
+    )
+    assert stranger.post(f"/v/{video.public_id}/settings", {}).status_code == 404
     video.refresh_from_db()
     assert video.allow_remix is True
-    anonymous = Client().post(f"/v/{video.public_id}/remix-setting", {})
+    anonymous = Client().post(f"/v/{video.public_id}/settings", {})
     assert anonymous.status_code == 302 and "/login" in anonymous["Location"]
 
 
 def test_a_teen_may_turn_remixes_on_for_their_video() -> None:
     teen = TeenFactory()
     video = _published(owner=teen, allow_remix=False)  # what draft_create gives a teen
-    _client(teen).post(f"/v/{video.public_id}/remix-setting", {"allow_remix": "1"})
+    _client(teen).post(f"/v/{video.public_id}/settings", {"allow_remix": "1"})
     video.refresh_from_db()
     assert video.allow_remix is True
 

@@ -15,10 +15,10 @@ from videos.services.publishing import (
     storage_delete,
     video_delete_draft,
     video_publish,
+    video_settings_change,
     video_unpublish,
     videos_adult_only_set,
 )
-from videos.services.remix import video_set_allow_remix
 from videos.services.state import job_can_move, job_move, video_can_move, video_move
 from videos.services.sweeper import (
     SweepReport,
@@ -70,7 +70,7 @@ __all__ = [
     "video_delete_draft",
     "video_move",
     "video_publish",
-    "video_set_allow_remix",
+    "video_settings_change",
     "video_unpublish",
     "videos_adult_only_set",
 ]

@@ -1,4 +1,4 @@
-"""The owner's decisions about a finished draft: publish, unpublish, delete."""
+"""The owner's decisions about a finished draft: publish, unpublish, delete, its settings."""
 
 from __future__ import annotations
 
@@ -130,3 +130,33 @@ def storage_delete(names: list[str]) -> None:
             default_storage.delete(name)
         except OSError as exc:  # the sweeper removes what is left behind
             logger.warning("video.file.delete_failed", extra={"name": name, "error": repr(exc)})
+
+
+def video_settings_change(
+    *,
+    user: User,
+    public_id: str,
+    allow_remix: bool | None = None,
+    allow_download: bool | None = None,
+) -> Video:
+    """The owner opens or closes a video to remixes (teens' videos start closed) and to
+    downloads; None leaves a setting as it is. Remixes made before stay; a closed video refuses
+    new ones. Downloads can be stopped, not recalled: a copy already saved stays saved."""
+    changes = {
+        name: value
+        for name, value in (("allow_remix", allow_remix), ("allow_download", allow_download))
+        if value is not None
+    }
+    if not changes:
+        raise ValidationFailed("Say which setting to change.", code="no_setting")
+    with transaction.atomic():
+        video = _owned_video_locked(user=user, public_id=public_id)
+        if video.status == Video.Status.REMOVED:
+            raise NotFound("No such video.")
+        changed = [name for name, value in changes.items() if getattr(video, name) != value]
+        for name in changed:
+            setattr(video, name, changes[name])
+        if changed:
+            video.save(update_fields=changed)
+    logger.info("video.settings.set", extra={"video": public_id, "user": user.pk, **changes})
+    return video

@@ -13,8 +13,6 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
-
 from accounts.models import User
 from cameos.models import Cameo
 from cameos.permissions import (
@@ -23,7 +21,7 @@ from cameos.permissions import (
     cameo_can_use,
     cameos_resolve_for_prompt,
 )
-from sora_site.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from sora_site.core.errors import Conflict, PermissionDenied, ValidationFailed
 from sora_site.core.text import reject_nul
 from videos.models import GenerationJob, Video
 from videos.selectors import video_remixable
@@ -44,28 +42,6 @@ def register_remix_count_listener(fn: RemixCountListener) -> RemixCountListener:
     if fn not in _remix_count_listeners:
         _remix_count_listeners.append(fn)
     return fn
-
-
-def video_set_allow_remix(*, user: User, public_id: str, allow_remix: bool) -> Video:
-    """The owner opens or closes a video to remixes (teens' videos start closed). Remixes made
-    before stay; a closed video refuses new ones."""
-    with transaction.atomic():
-        video = (
-            Video.objects.select_for_update()
-            .filter(owner_id=user.pk, public_id=public_id)
-            .exclude(status=Video.Status.REMOVED)
-            .first()
-        )
-        if video is None:
-            raise NotFound("No such video.")
-        if video.allow_remix != allow_remix:
-            video.allow_remix = allow_remix
-            video.save(update_fields=["allow_remix"])
-    logger.info(
-        "video.allow_remix.set",
-        extra={"video": public_id, "user": user.pk, "allow_remix": allow_remix},
-    )
-    return video
 
 
 def remix_published_changed(*, video: Video, was_published: bool) -> None:

@@ -1,4 +1,5 @@
-"""The person's feed, ranked, with its own cursor (the ranking fixes a snapshot)."""
+"""The person's feed, ranked, with its own cursor (the ranking fixes a snapshot), and the view
+reports a player sends back (what the teen daily cap counts)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from feed.selectors import MAX_PAGE_SIZE, feed_page
+from feed import services as feed_services
+from feed.selectors import MAX_PAGE_SIZE, feed_page, remaining_today
 from sora_site.api import scopes
 from sora_site.api.endpoints.base import user_of
-from sora_site.api.serializers import FeedPageSerializer
+from sora_site.api.serializers import (
+    FeedPageSerializer,
+    ViewReportedSerializer,
+    ViewReportSerializer,
+)
 from sora_site.core.errors import ValidationFailed
 
 
@@ -33,7 +39,9 @@ class FeedView(APIView):
         responses=FeedPageSerializer,
         tags=["feed"],
         summary="Your feed",
-        description="Teens get a daily limit: `capped` turns true and `results` stays "
+        description="Teens get a daily limit of distinct videos watched (reported with "
+        "`POST videos/{id}/view`; served or skipped videos do not count): `remaining_today` "
+        "says how many are left, and once it is 0 `capped` turns true and `results` stays "
         "empty.\n\nRequired scope: `feed:read`.",
     )
     def get(self, request: Request) -> Response:
@@ -66,3 +74,31 @@ class FeedView(APIView):
             "remaining_today": page.remaining_today,
         }
         return Response(FeedPageSerializer(data, context={"request": request}).data)
+
+
+class ViewReportView(APIView):
+    """The site's player reports the same way (POST /feed/v/{id}/view)."""
+
+    # Part of reading the feed: it writes only the person's own view record and daily count.
+    required_scopes = {"POST": scopes.FEED_READ}
+
+    @extend_schema(
+        request=ViewReportSerializer,
+        responses={200: ViewReportedSerializer},
+        tags=["feed"],
+        summary="Report watching a video",
+        description="Send when the video leaves the screen, with how long it really played. "
+        "A view counts once per person and video; later reports only add watch time. For a "
+        "teen, a report of at least FEED_WATCHED_SECONDS (2 s by default, or the whole clip if "
+        "shorter) counts the video towards today's limit, once a day however often it is "
+        "reported.\n\nRequired scope: `feed:read`.",
+    )
+    def post(self, request: Request, public_id: str) -> Response:
+        form = ViewReportSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        viewer = user_of(request)
+        video = feed_services.video_for_viewer(viewer=viewer, public_id=public_id)
+        feed_services.view_record(
+            viewer=viewer, video=video, watch_seconds=form.validated_data["watch_seconds"]
+        )
+        return Response(ViewReportedSerializer({"remaining_today": remaining_today(viewer)}).data)

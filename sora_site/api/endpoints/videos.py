@@ -68,15 +68,16 @@ class VideoDetailView(APIView):
         request=VideoSettingsSerializer,
         responses={200: VideoSerializer},
         tags=["videos"],
-        summary="Change one of your videos' settings (allow remixes)",
+        summary="Change one of your videos' settings (allow remixes, allow downloads)",
     )
     def patch(self, request: Request, public_id: str) -> Response:
         form = VideoSettingsSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        video = video_services.video_set_allow_remix(
+        video = video_services.video_settings_change(
             user=user_of(request),
             public_id=public_id,
-            allow_remix=form.validated_data["allow_remix"],
+            allow_remix=form.validated_data.get("allow_remix"),
+            allow_download=form.validated_data.get("allow_download"),
         )
         return Response(VideoSerializer(video, context={"request": request}).data)
 
