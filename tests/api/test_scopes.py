@@ -36,6 +36,7 @@ MATRIX = [
     ("POST", "/api/v1/videos/{mine}/unpublish", "videos:write"),
     ("POST", "/api/v1/videos/{video}/like", "social:write"),
     ("DELETE", "/api/v1/videos/{video}/like", "social:write"),
+    ("POST", "/api/v1/videos/{video}/view", "feed:read"),
     ("POST", "/api/v1/videos/{video}/remix", "generate"),
     ("GET", "/api/v1/videos/{video}/lineage", "videos:read"),
     ("GET", "/api/v1/videos/{video}/comments", "feed:read"),

@@ -343,11 +343,19 @@ def test_fp8_placement_stores_the_big_parts_in_float8_and_still_makes_the_clip(
     assert _similarity(decoded.audio, text_clip[1].audio) > 0.3
 
 
+def _lora_layers(transformer: Any) -> list[Any]:
+    """The transformer's LoRA-wrapped layers (peft's tuner layers carry `disable_adapters`)."""
+    return [m for m in transformer.modules() if hasattr(m, "disable_adapters")]
+
+
+def _lora_active(transformer: Any) -> bool:
+    return any(not layer.disable_adapters for layer in _lora_layers(transformer))
+
+
 def test_an_ic_lora_takes_the_render_as_its_reference_and_only_there(
-    checkpoint: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text_clip: Any
+    checkpoint: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     lora = build_tiny_ic_lora(checkpoint, tmp_path / "ic-lora")
-    text_before = decode_clip(text_clip[0].video_path, keep_frames=True)  # made without it
     calls = Calls(monkeypatch)
     guided = ltx2_spec(checkpoint, mode="video", strength=0.6, ic_lora=str(lora))
     with_lora = generate_unchecked(guided, tmp_path / "ic")
@@ -356,14 +364,24 @@ def test_an_ic_lora_takes_the_render_as_its_reference_and_only_there(
     (reference,) = arguments["reference_conditions"]
     assert len(reference.frames) == arguments["num_frames"] and reference.strength == 1.0
     assert with_lora.audio_source == "mix"  # the contacts are checked as for a frame condition
-    # The LoRA acts on in-context calls only: a text clip afterwards is the one from before.
-    text_after = decode_clip(
-        generate_unchecked(ltx2_spec(checkpoint), tmp_path / "t2").video_path, keep_frames=True
-    )
-    assert text_before.frames is not None and text_after.frames is not None
-    assert np.array_equal(text_before.frames, text_after.frames)
-    # ... and it is what changes the in-context call: the same call with the LoRA held off.
     model = loader.load(DiffusionSettings(model_dir=str(checkpoint)))
+    assert _lora_layers(model.pipelines["text"].transformer)  # loaded into the shared transformer
+    assert _lora_active(model.pipelines["text"].transformer)  # as the in-context call left it
+    # The LoRA acts on in-context calls only: a text call afterwards runs with it switched off.
+    # Read during the call, not by comparing clips: the tiny random-weight model's frames are
+    # not bit-identical from one run to the next on CPU (seen: 2 of 4 runs differ), so a clip
+    # comparison tested the CPU kernels, not the LoRA.
+    active_during: list[bool] = []
+    text_call = diffusers.LTX2Pipeline.__call__
+
+    def watched(pipe: Any, *args: Any, **kwargs: Any) -> Any:
+        active_during.append(_lora_active(pipe.transformer))
+        return text_call(pipe, *args, **kwargs)
+
+    monkeypatch.setattr(diffusers.LTX2Pipeline, "__call__", watched)
+    generate_unchecked(ltx2_spec(checkpoint), tmp_path / "t2")
+    assert active_during == [False]
+    # ... and it is what changes the in-context call: the same call with the LoRA held off.
     assert model.ic_lora == str(lora)
     original = ltx2.use_ic_lora
     monkeypatch.setattr(ltx2, "use_ic_lora", lambda used, _path: original(used, ""))

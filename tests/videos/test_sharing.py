@@ -108,7 +108,9 @@ def test_like_count_shown_on_the_page_is_the_videos() -> None:
     liker = UserFactory()
     like_set(viewer=liker, video=video, liked=True)
     page = _client(liker).get(f"/v/{video.public_id}/").content.decode()
-    like = re.search(r'class="action feed-like" aria-pressed="(\w+)".*?class="count">(\d+)<', page)
+    like = re.search(
+        r'class="action feed-like" aria-pressed="(\w+)".*?class="count">(\d+)<', page, re.S
+    )
     assert like is not None and like.groups() == ("true", "1")
 
 
