@@ -238,7 +238,9 @@ def _reason(verdict: str, code: str, matched: tuple[str, ...], source: str) -> s
     else:
         why = "it closely resembles content this policy covers"
     if verdict == BLOCK:
-        return f"Refused under our policy on {cat.title.lower()}: {why}. {cat.allowed}"
+        # Labelled: bare, the category's allowed examples read as part of the refusal.
+        title = cat.title.lower()
+        return f"Refused under our policy on {title}: {why}. What is allowed: {cat.allowed}"
     return f"Held for a moderator's review under our policy on {cat.title.lower()}: {why}."
 
 
